@@ -1,0 +1,16 @@
+import { startActors } from './host';
+import { runProcess } from './process';
+import { systemActor } from './system.actor';
+
+/**
+ * The `worker` process: hosts the actors. Run as many as you like, on as many machines as you like, pointed at the
+ * same Redis and PostgreSQL: BullMQ spreads the jobs. SIGTERM lets active jobs finish before exiting.
+ */
+void runProcess('worker', async ({ config, logger, db, redis }) => {
+  const host = await startActors([systemActor({ db, redis, prefix: config.QUEUE_PREFIX, logger })], {
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+  });
+  return () => host.close();
+});

@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import { AuthenticationError, ConflictError, ValidationError } from '../errors';
+import { User } from '../db/models';
+import { parse, z } from '../validation';
+import { hashPassword, verifyPassword } from './passwords';
+
+const username = z
+  .string({ error: 'obligatoire' })
+  .trim()
+  .min(3, { error: '3 caractères au moins' })
+  .max(32, { error: '32 caractères au plus' })
+  .regex(/^[A-Za-z0-9_.-]+$/, { error: 'lettres, chiffres, « _ », « . » et « - » seulement' });
+const password = z
+  .string({ error: 'obligatoire' })
+  .min(8, { error: '8 caractères au moins' })
+  .max(200, { error: '200 caractères au plus' });
+
+export const registerSchema = z.object({ username, password });
+export const loginSchema = z.object({
+  username: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }),
+  password: z.string({ error: 'obligatoire' }).min(1, { error: 'obligatoire' }),
+});
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: 'obligatoire' }).min(1, { error: 'obligatoire' }),
+  newPassword: password,
+});
+export const preferencesSchema = z
+  .object({
+    theme: z.enum(['dark', 'light']).optional(),
+    displayTimezone: z.enum(['UTC', 'local']).optional(),
+    language: z.enum(['fr', 'en']).optional(),
+  })
+  .strict();
+
+const LABELS = {
+  username: "Nom d'utilisateur",
+  password: 'Mot de passe',
+  currentPassword: 'Mot de passe actuel',
+  newPassword: 'Nouveau mot de passe',
+  theme: 'Thème',
+  displayTimezone: 'Fuseau horaire',
+  language: 'Langue',
+};
+
+/** What the API and the browser see of a user: never the hash, never a key. */
+export interface PublicUser {
+  id: number;
+  username: string;
+  isAdmin: boolean;
+  theme: User['theme'];
+  displayTimezone: User['display_timezone'];
+  language: User['language'];
+  defaultBrokerId: number | null;
+  createdAt: string;
+}
+
+export function toPublicUser(user: User): PublicUser {
+  return {
+    id: user.id,
+    username: user.username,
+    isAdmin: user.is_admin,
+    theme: user.theme,
+    displayTimezone: user.display_timezone,
+    language: user.language,
+    defaultBrokerId: user.default_broker_id,
+    createdAt: new Date(user.created_at).toISOString(),
+  };
+}
+
+export async function findByUsername(name: string, trx?: Knex): Promise<User | undefined> {
+  return User.query(trx).whereRaw('lower(username) = lower(?)', [name]).first();
+}
+
+/** Creates an account; a name taken in any letter case is refused. */
+export async function register(input: unknown, options: { isAdmin?: boolean } = {}): Promise<User> {
+  const data = parse(registerSchema, input, LABELS);
+  if (await findByUsername(data.username)) {
+    throw new ConflictError("Ce nom d'utilisateur est déjà pris", 'username', 'USERNAME_TAKEN');
+  }
+  const passwordHash = await hashPassword(data.password);
+  try {
+    return await User.query().insertAndFetch({
+      username: data.username,
+      password_hash: passwordHash,
+      is_admin: options.isAdmin ?? false,
+    });
+  } catch (error) {
+    // Two registrations racing for one name: the unique index decides.
+    if ((error as { code?: string }).code === '23505') {
+      throw new ConflictError("Ce nom d'utilisateur est déjà pris", 'username', 'USERNAME_TAKEN');
+    }
+    throw error;
+  }
+}
+
+/** The user whose credentials these are; one message for unknown user and wrong password, so names do not leak. */
+export async function authenticate(input: unknown): Promise<User> {
+  const data = parse(loginSchema, input, LABELS);
+  const user = await findByUsername(data.username);
+  const ok = user ? await verifyPassword(user.password_hash, data.password) : false;
+  if (!user || !ok) {
+    throw new AuthenticationError("Nom d'utilisateur ou mot de passe incorrect", 'INVALID_CREDENTIALS');
+  }
+  return user;
+}
+
+export async function changePassword(user: User, input: unknown): Promise<void> {
+  const data = parse(changePasswordSchema, input, LABELS);
+  if (!(await verifyPassword(user.password_hash, data.currentPassword))) {
+    throw new ValidationError('Mot de passe actuel : incorrect', 'currentPassword', 'WRONG_PASSWORD');
+  }
+  await User.query()
+    .findById(user.id)
+    .patch({ password_hash: await hashPassword(data.newPassword) });
+}
+
+export async function updatePreferences(user: User, input: unknown): Promise<User> {
+  const data = parse(preferencesSchema, input, LABELS);
+  const patch: Partial<User> = {};
+  if (data.theme) patch.theme = data.theme;
+  if (data.displayTimezone) patch.display_timezone = data.displayTimezone;
+  if (data.language) patch.language = data.language;
+  return User.query().patchAndFetchById(user.id, patch);
+}

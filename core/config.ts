@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', 'True', 'False', '1', '0', 'yes', 'no', ''])
+  .transform((v) => ['true', 'True', '1', 'yes'].includes(v));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+    SECRET_KEY: z.string().optional(),
+    DEBUG_ARISTOBOT: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    COOKIE_SECURE: bool.default(false),
+    SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(168),
+    LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    DAC_PASSWORD: z.string().min(8).optional(),
+    DEV_PASSWORD: z.string().min(8).optional(),
+    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+    QUEUE_PREFIX: z.string().min(1).default('aristobot'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (!env.SECRET_KEY || env.SECRET_KEY.length < 32)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET_KEY'],
+        message: 'obligatoire en production (32 caractères au moins)',
+      });
+    }
+  });
+
+export type Config = Omit<z.infer<typeof schema>, 'SECRET_KEY'> & { SECRET_KEY: string };
+
+/** Raised at start when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment once. Outside production, a missing SECRET_KEY is an error too: the start
+ * and test scripts provide one (generated into .data/ for the local default).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '?'} : ${issue.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (!config.SECRET_KEY) {
+    throw new ConfigError('Configuration invalide :\n  SECRET_KEY : manquante (npm start en génère une dans .data/)');
+  }
+  return { ...config, SECRET_KEY: config.SECRET_KEY };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, validated on first use. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

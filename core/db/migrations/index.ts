@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as initialSchema from './001-initial-schema';
+
+/**
+ * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
+ * from the compiled dist/ without any file-extension juggling. Append new ones; never reorder.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001-initial-schema': initialSchema,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

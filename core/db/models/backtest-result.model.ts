@@ -1,0 +1,48 @@
+import { Model } from 'objection';
+import { OwnedModel } from './base.model';
+import { BacktestTrade } from './backtest-trade.model';
+import { Strategy } from './strategy.model';
+
+export class BacktestResult extends OwnedModel {
+  static tableName = 'backtest_results';
+  static jsonAttributes = ['stats'];
+  static hasUpdatedAt = false;
+
+  strategy_id!: number | null;
+  broker_id!: number | null;
+  source!: string;
+  symbol!: string;
+  timeframe!: string;
+  start_date!: Date;
+  end_date!: Date;
+  initial_amount!: string;
+  final_amount!: string | null;
+  fee!: string;
+  slippage!: string;
+  fill!: 'close' | 'next_open';
+  market!: 'spot' | 'futures';
+  status!: 'queued' | 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
+  progress!: number;
+  error_message!: string | null;
+  total_trades!: number | null;
+  winning_trades!: number | null;
+  losing_trades!: number | null;
+  max_drawdown!: string | null;
+  sharpe_ratio!: number | null;
+  stats!: Record<string, unknown> | null;
+  created_at!: Date;
+  finished_at!: Date | null;
+
+  static relationMappings = () => ({
+    trades: {
+      relation: Model.HasManyRelation,
+      modelClass: BacktestTrade,
+      join: { from: 'backtest_results.id', to: 'backtest_trades.backtest_id' },
+    },
+    strategy: {
+      relation: Model.BelongsToOneRelation,
+      modelClass: Strategy,
+      join: { from: 'backtest_results.strategy_id', to: 'strategies.id' },
+    },
+  });
+}

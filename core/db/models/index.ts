@@ -1,0 +1,11 @@
+export { BaseModel, OwnedModel } from './base.model';
+export { User } from './user.model';
+export { Broker } from './broker.model';
+export { Strategy } from './strategy.model';
+export { ActiveStrategy } from './active-strategy.model';
+export { Trade } from './trade.model';
+export { Position } from './position.model';
+export { Webhook } from './webhook.model';
+export { BacktestResult } from './backtest-result.model';
+export { BacktestTrade } from './backtest-trade.model';
+export { ExchangeSymbol, HeartbeatStatus, CandleHeartbeat, Candle, DebugMode, Alert } from './shared.models';

@@ -1,0 +1,30 @@
+/**
+ * Events pushed to browsers over Socket.IO. Imported by the frontend too, so server and UI agree on names and
+ * payloads. Any process publishes them through Redis (`core/realtime/publisher.ts`); the web process relays them.
+ */
+export interface ServerToClientEvents {
+  /** Something the status bar shows changed (heartbeat up/down, debug mode…): refetch /api/status. */
+  'status:changed': (payload: { reason: string }) => void;
+  /** The signed-in user's account changed in another tab or device (preferences). */
+  'account:updated': (payload: {
+    theme: 'dark' | 'light';
+    displayTimezone: 'UTC' | 'local';
+    language: 'fr' | 'en';
+  }) => void;
+}
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Who receives an event: one user's browsers, or every signed-in browser. */
+export type EventTarget = { userId: number } | 'all';
+
+/** The envelope that travels on the Redis channel. */
+export interface EventEnvelope<E extends ServerEventName = ServerEventName> {
+  event: E;
+  payload: ServerEventPayload<E>;
+  target: EventTarget;
+}
+
+export const userRoom = (userId: number) => `user:${userId}`;
+export const ALL_USERS_ROOM = 'users';

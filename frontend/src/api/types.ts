@@ -1,0 +1,30 @@
+import type { DisplayTimezone, Language, Theme } from '@/stores/prefs';
+
+export interface User {
+  id: number;
+  username: string;
+  isAdmin: boolean;
+  theme: Theme;
+  displayTimezone: DisplayTimezone;
+  language: Language;
+  defaultBrokerId: number | null;
+  createdAt: string;
+}
+
+export interface AppStatus {
+  heartbeat: { active: boolean; coherent: boolean; processAlive: boolean; connected: boolean; lastSeen: string | null };
+  markets: { count: number; exchanges: number };
+  liveStrategies: number;
+  testnet: boolean;
+  debugActive: boolean;
+}
+
+export interface DebugState {
+  available: boolean;
+  active: boolean;
+}
+
+export interface SignedIn {
+  user: User;
+  csrfToken: string;
+}

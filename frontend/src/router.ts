@@ -1,0 +1,47 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { useAuthStore } from '@/stores/auth';
+import AccountView from '@/views/AccountView.vue';
+import AppLayout from '@/components/layout/AppLayout.vue';
+import LoginView from '@/views/LoginView.vue';
+import PlaceholderView from '@/views/PlaceholderView.vue';
+
+/** Menu pages not built yet, with the module that brings each. */
+const upcoming = [
+  { path: 'heartbeat', label: 'menu.heartbeat', module: 'Heartbeat' },
+  { path: 'trading-manuel', label: 'menu.manual', module: 'Exchanges et trading manuel' },
+  { path: 'trading-bot', label: 'menu.bot', module: 'Trading BOT' },
+  { path: 'strategies', label: 'menu.strategies', module: 'Stratégies et backtests' },
+  { path: 'backtest', label: 'menu.backtest', module: 'Stratégies et backtests' },
+  { path: 'webhooks', label: 'menu.webhooks', module: 'Webhooks TradingView' },
+  { path: 'statistiques', label: 'menu.stats', module: 'Statistiques' },
+] as const;
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+    {
+      path: '/',
+      component: AppLayout,
+      children: [
+        { path: '', redirect: '/heartbeat' },
+        ...upcoming.map((page) => ({
+          path: page.path,
+          name: page.path,
+          component: PlaceholderView,
+          props: { label: page.label, module: page.module },
+        })),
+        { path: 'compte', name: 'account', component: AccountView },
+      ],
+    },
+    { path: '/:pathMatch(.*)*', redirect: '/' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore();
+  if (!auth.checked) await auth.fetchMe();
+  if (!to.meta.public && !auth.user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  if (to.name === 'login' && auth.user) return '/';
+  return true;
+});

@@ -1,0 +1,27 @@
+import { fileURLToPath, URL } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+// The UI is built into dist/frontend and served by the web process; `npm run dev:ui` proxies the API to PORT.
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [vue()],
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+      '@core': fileURLToPath(new URL('../core', import.meta.url)),
+    },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('../dist/frontend', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1000,
+  },
+  server: {
+    proxy: {
+      '/api': `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+      '/admin': `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+      '/socket.io': { target: `ws://127.0.0.1:${process.env.PORT ?? 3000}`, ws: true },
+    },
+  },
+});

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { UI_DIST } from '../core/paths';
+import type { AppDeps } from './context';
+import { bullBoard, BULL_BOARD_PATH } from './admin/bull-board';
+import { loadUser, requireUser } from './auth.middleware';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { authRoutes } from './routes/auth.routes';
+import { debugRoutes } from './routes/debug.routes';
+import { strategiesRoutes } from './routes/strategies.routes';
+import { systemRoutes } from './routes/system.routes';
+import { csrf } from './security';
+import { sessionMiddleware } from './session';
+
+export interface WebApp {
+  app: Express;
+  session: RequestHandler;
+  close(): Promise<void>;
+}
+
+/** The Express app: API, Bull Board and the built UI. Building it opens no port. */
+export function createApp(deps: AppDeps): WebApp {
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  const sessions = sessionMiddleware(deps.config);
+  const session = sessions.middleware;
+  const board = bullBoard(deps.config.REDIS_URL, deps.config.QUEUE_PREFIX);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Bull Board's UI uses inline styles; the app itself loads nothing from elsewhere.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(session);
+  app.use(loadUser);
+  app.use(csrf.csrfSynchronisedProtection);
+
+  app.use('/api/auth', authRoutes(deps));
+  app.use('/api/debug', debugRoutes(deps));
+  app.use('/api', systemRoutes(deps));
+  app.use('/api/strategies', requireUser, strategiesRoutes());
+  app.use(BULL_BOARD_PATH, board.router);
+  app.use('/api', notFoundHandler);
+
+  if (existsSync(UI_DIST)) {
+    app.use(express.static(UI_DIST, { index: false, maxAge: '1h' }));
+    // The single-page app answers every other GET (vue-router's history mode).
+    app.get(/^(?!\/api\/|\/admin\/|\/socket\.io\/).*/, (_req, res) => {
+      res.sendFile(path.join(UI_DIST, 'index.html'));
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  return {
+    app,
+    session,
+    close: async () => {
+      await Promise.all(board.queues.map((q) => q.close()));
+      await sessions.close();
+    },
+  };
+}

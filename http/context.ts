@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../core/config';
+import type { EventPublisher } from '../core/realtime/publisher';
+import type { Redis } from '../core/redis';
+
+/** What the web app is built from; tests build it with their own config and connections. */
+export interface AppDeps {
+  config: Config;
+  db: Knex;
+  redis: Redis;
+  logger: Logger;
+  publisher: EventPublisher;
+}

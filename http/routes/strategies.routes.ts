@@ -1,0 +1,82 @@
+import { Router } from 'express';
+import { Strategy } from '../../core/db/models';
+import { ConflictError } from '../../core/errors';
+import { parse, z } from '../../core/validation';
+import { TIMEFRAMES } from '../../queues/names';
+import { tenant } from '../auth.middleware';
+import { idParam } from '../params';
+
+const strategySchema = z.object({
+  name: z
+    .string({ error: 'obligatoire' })
+    .trim()
+    .min(1, { error: 'obligatoire' })
+    .max(100, { error: '100 caractères au plus' }),
+  description: z.string().max(2000, { error: '2000 caractères au plus' }).default(''),
+  timeframe: z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` }),
+  code: z
+    .string({ error: 'obligatoire' })
+    .min(1, { error: 'obligatoire' })
+    .max(100_000, { error: '100 000 caractères au plus' }),
+});
+const LABELS = { name: 'Nom', description: 'Description', timeframe: 'Unité de temps', code: 'Code' };
+const NOT_FOUND = 'Stratégie introuvable';
+
+const idOf = (raw: string) => idParam(raw, NOT_FOUND);
+
+function toJson(s: Strategy) {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    timeframe: s.timeframe,
+    code: s.code,
+    createdAt: new Date(s.created_at).toISOString(),
+    updatedAt: new Date(s.updated_at).toISOString(),
+  };
+}
+
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new ConflictError('Nom : une stratégie porte déjà ce nom', 'name', 'STRATEGY_NAME_TAKEN');
+    }
+    throw error;
+  }
+}
+
+/** The user's strategies (the code and its metadata). Every query goes through the user's tenant scope. */
+export function strategiesRoutes(): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    const rows = await tenant(res).query(Strategy).orderBy('name');
+    res.json(rows.map(toJson));
+  });
+
+  router.post('/', async (req, res) => {
+    const data = parse(strategySchema, req.body, LABELS);
+    const row = await uniqueName(() => tenant(res).insert(Strategy, data));
+    res.status(201).json(toJson(row));
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(toJson(await tenant(res).find(Strategy, idOf(req.params.id), NOT_FOUND)));
+  });
+
+  router.put('/:id', async (req, res) => {
+    const id = idOf(req.params.id);
+    const data = parse(strategySchema, req.body, LABELS);
+    const row = await uniqueName(() => tenant(res).update(Strategy, id, data, NOT_FOUND));
+    res.json(toJson(row));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await tenant(res).remove(Strategy, idOf(req.params.id), NOT_FOUND);
+    res.status(204).end();
+  });
+
+  return router;
+}

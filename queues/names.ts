@@ -1,0 +1,16 @@
+/**
+ * Every BullMQ queue of Aristobot. A queue is an actor's mailbox; its worker lives in `actors/`.
+ * Names carry no `:` (BullMQ's key separator).
+ */
+export const QUEUES = {
+  /** Periodic housekeeping: the heartbeat watchdog. */
+  system: 'system',
+  /** One `tick` per closed timeframe, from the heartbeat; the dispatcher fans it out to strategies. */
+  tick: 'tick',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** The timeframes the heartbeat closes, in order. */
+export const TIMEFRAMES = ['1m', '3m', '5m', '10m', '15m', '1h', '2h', '4h'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
