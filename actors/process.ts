@@ -33,21 +33,16 @@ export async function runProcess(
   const redis = createRedis(cfg.REDIS_URL);
   const ctx: ProcessContext = { config: cfg, logger, db, redis };
   const stopLiveness = role === 'web' ? async () => undefined : announceLiveness(redis, cfg.QUEUE_PREFIX, role);
-  let stop: () => Promise<void>;
-  try {
-    stop = await start(ctx);
-  } catch (error) {
-    logger.fatal({ err: error }, 'start failed');
-    process.exit(1);
-  }
-  logger.info({ pid: process.pid }, `${role} started`);
+  let stop: (() => Promise<void>) | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, `${role} stopping`);
     try {
-      await stop();
+      // A signal during start waits for the start to finish, so what was opened gets closed.
+      await started;
+      await stop?.();
       await stopLiveness();
       await db.destroy();
       await redis.quit();
@@ -60,4 +55,15 @@ export async function runProcess(
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  const started = start(ctx).then(
+    (stopFn) => {
+      stop = stopFn;
+      logger.info({ pid: process.pid }, `${role} started`);
+    },
+    (error: unknown) => {
+      logger.fatal({ err: error }, 'start failed');
+      process.exit(1);
+    },
+  );
+  await started;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { UI_DIST } from '../core/paths';
@@ -14,6 +14,19 @@ import { strategiesRoutes } from './routes/strategies.routes';
 import { systemRoutes } from './routes/system.routes';
 import { csrf } from './security';
 import { sessionMiddleware } from './session';
+
+/**
+ * Every API area and whose data it serves. `user` areas read and write user-owned rows: each of their `/:id` routes
+ * must be covered by the tenant-isolation test (test/integration/tenancy.test.ts checks this table).
+ */
+export function apiAreas(deps: AppDeps): { path: string; router: Router; data: 'user' | 'account' | 'system' }[] {
+  return [
+    { path: '/api/auth', router: authRoutes(deps), data: 'account' },
+    { path: '/api/debug', router: debugRoutes(deps), data: 'system' },
+    { path: '/api', router: systemRoutes(deps), data: 'system' },
+    { path: '/api/strategies', router: strategiesRoutes(), data: 'user' },
+  ];
+}
 
 export interface WebApp {
   app: Express;
@@ -48,10 +61,9 @@ export function createApp(deps: AppDeps): WebApp {
   app.use(loadUser);
   app.use(csrf.csrfSynchronisedProtection);
 
-  app.use('/api/auth', authRoutes(deps));
-  app.use('/api/debug', debugRoutes(deps));
-  app.use('/api', systemRoutes(deps));
-  app.use('/api/strategies', requireUser, strategiesRoutes());
+  for (const area of apiAreas(deps)) {
+    app.use(area.path, ...(area.data === 'user' ? [requireUser] : []), area.router);
+  }
   app.use(BULL_BOARD_PATH, board.router);
   app.use('/api', notFoundHandler);
 

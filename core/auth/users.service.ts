@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../db/errors';
 import type { Knex } from 'knex';
 import { AuthenticationError, ConflictError, ValidationError } from '../errors';
 import { User } from '../db/models';
@@ -86,7 +87,7 @@ export async function register(input: unknown, options: { isAdmin?: boolean } = 
     });
   } catch (error) {
     // Two registrations racing for one name: the unique index decides.
-    if ((error as { code?: string }).code === '23505') {
+    if (isUniqueViolation(error)) {
       throw new ConflictError("Ce nom d'utilisateur est déjà pris", 'username', 'USERNAME_TAKEN');
     }
     throw error;

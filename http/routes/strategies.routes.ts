@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../core/db/errors';
 import { Router } from 'express';
 import { Strategy } from '../../core/db/models';
 import { ConflictError } from '../../core/errors';
@@ -40,7 +41,7 @@ async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') {
+    if (isUniqueViolation(error)) {
       throw new ConflictError('Nom : une stratégie porte déjà ce nom', 'name', 'STRATEGY_NAME_TAKEN');
     }
     throw error;

@@ -1,0 +1,53 @@
+// Multi-tenancy: user B never reads or changes user A's rows. The table below lists every user-owned API area;
+// the last test fails when an area with `/:id` routes is added to the app without being listed here.
+import { apiAreas } from '../../http/app';
+import { startTestApp, uniqueName, type TestApp } from '../helpers/app';
+import { expectTenantIsolation, type OwnedResource } from '../helpers/tenancy';
+
+const EXAMPLE_CODE = 'class S extends Strategy { shouldLong() { return false; } }';
+
+const OWNED: OwnedResource[] = [
+  {
+    basePath: '/api/strategies',
+    create: async (client) => {
+      const res = await client.send('post', '/api/strategies', {
+        name: uniqueName('s'),
+        timeframe: '15m',
+        code: EXAMPLE_CODE,
+      });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    },
+    updateBody: { name: 'taken over', timeframe: '1h', code: EXAMPLE_CODE },
+  },
+];
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+describe.each(OWNED.map((r) => [r.basePath, r] as const))('%s', (_path, resource) => {
+  it("keeps user A's rows out of user B's reach", async () => {
+    await expectTenantIsolation(app, resource);
+  });
+});
+
+it('covers every user-owned area that has /:id routes', () => {
+  const areas = apiAreas({
+    config: app.config,
+    db: app.db,
+    redis: app.redis,
+    logger: {} as never,
+    publisher: app.publisher,
+  });
+  const withIds = areas
+    .filter((area) => area.data === 'user')
+    .filter((area) =>
+      (area.router.stack as { route?: { path: string } }[]).some((layer) => layer.route?.path.includes(':id')),
+    )
+    .map((area) => area.path);
+  expect(withIds.length).toBeGreaterThan(0);
+  expect(withIds.sort()).toEqual(OWNED.map((r) => r.basePath).sort());
+});
