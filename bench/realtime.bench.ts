@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const userId = ((await registered.json()) as { user: { id: number } }).user.id;
 
   const socket = connect(url, { transports: ['websocket'], extraHeaders: { cookie } });
-  await new Promise((resolve) => socket.once('connect', resolve));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   const otherProcess = createRedis(config.REDIS_URL);
   const publisher = new EventPublisher(otherProcess, config.QUEUE_PREFIX);
   const samples: number[] = [];
