@@ -65,13 +65,17 @@ function aptInstall(packages) {
   }
 }
 
-/** Installs the npm dependencies when node_modules is missing or older than package-lock.json. */
+/**
+ * Installs the npm dependencies, at the versions pinned in package-lock.json, when node_modules is missing or older
+ * than the lock. `npm install` rather than `npm ci`: with this machine's `omit-lockfile-registry-resolved`, npm 11
+ * leaves other platforms' optional binaries out of the lock and `npm ci` then refuses it as out of sync.
+ */
 function ensureDependencies() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  log('npm ci (installation des dépendances)');
-  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) fail('npm ci a échoué');
+  log('npm install (installation des dépendances)');
+  if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) fail("l'installation des dépendances a échoué");
 }
 
 function isPortFree(port) {
