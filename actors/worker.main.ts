@@ -1,3 +1,4 @@
+import { evictionPolicy } from '../core/redis';
 import { startActors } from './host';
 import { runProcess } from './process';
 import { systemActor } from './system.actor';
@@ -7,6 +8,10 @@ import { systemActor } from './system.actor';
  * same Redis and PostgreSQL: BullMQ spreads the jobs. SIGTERM lets active jobs finish before exiting.
  */
 void runProcess('worker', async ({ config, logger, db, redis }) => {
+  const policy = await evictionPolicy(redis);
+  if (policy && policy !== 'noeviction') {
+    logger.warn({ policy }, 'Redis maxmemory-policy should be noeviction: jobs can be lost under memory pressure');
+  }
   const host = await startActors([systemActor({ db, redis, prefix: config.QUEUE_PREFIX, logger })], {
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,

@@ -20,3 +20,16 @@ export function createRedis(url: string, options: RedisOptions = {}): IORedis {
 }
 
 export type Redis = IORedis;
+
+/**
+ * Redis's eviction policy, or null when the server hides it (managed Redis may refuse CONFIG). BullMQ needs
+ * `noeviction`: under any other policy a full Redis silently drops jobs.
+ */
+export async function evictionPolicy(redis: IORedis): Promise<string | null> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    return reply[1] ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -109,7 +109,7 @@ async function startPostgres(state) {
       '--encoding=UTF8',
       '--locale=C.UTF-8',
     ]);
-    const code = run(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const code = run(cmd, args, { cwd: '/', stdio: ['ignore', 'ignore', 'inherit'] });
     fs.rmSync(pwFile, { force: true });
     if (code !== 0) fail('initdb a échoué');
   }
@@ -133,14 +133,14 @@ async function startPostgres(state) {
     'start',
   ]);
   log(`PostgreSQL sur 127.0.0.1:${port}`);
-  if (run(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0)
+  if (run(cmd, args, { cwd: '/', stdio: ['ignore', 'ignore', 'inherit'] }) !== 0)
     fail(`PostgreSQL n'a pas démarré (voir ${logFile})`);
   return {
     port,
     started: true,
     stop: () => {
       const [c, a] = asPostgres(path.join(bin, 'pg_ctl'), ['-D', dir, '-m', 'fast', '-w', 'stop']);
-      run(c, a, { stdio: 'ignore' });
+      run(c, a, { cwd: '/', stdio: 'ignore' });
     },
   };
 }
