@@ -1,0 +1,180 @@
+import { bucketStart, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from './timeframes';
+import { VolumeSum } from './volume';
+
+/** A closed candle. Prices are the exchange's decimal strings, untouched; the volume is an exact decimal string. */
+export interface ClosedCandle {
+  symbol: string;
+  timeframe: Timeframe;
+  openTime: number;
+  /** Binance's convention: the last millisecond of the candle (openTime + length - 1). */
+  closeTime: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  trades: number;
+  /** The aggregator started inside this candle, so trades before the start are missing from it. */
+  partial: boolean;
+}
+
+interface Building {
+  openTime: number;
+  open: string;
+  high: string;
+  highN: number;
+  low: string;
+  lowN: number;
+  close: string;
+  volume: VolumeSum;
+  trades: number;
+  partial: boolean;
+}
+
+function fresh(openTime: number, price: string, priceN: number, partial: boolean): Building {
+  return {
+    openTime,
+    open: price,
+    high: price,
+    highN: priceN,
+    low: price,
+    lowN: priceN,
+    close: price,
+    volume: new VolumeSum(),
+    trades: 0,
+    partial,
+  };
+}
+
+/**
+ * Turns one symbol's trades into candles for every timeframe. Trades update only the 1m candle (one update per
+ * message on the hot path); longer timeframes are folded from closed 1m candles, which gives exactly the candles a
+ * direct aggregation of the trades would. Candles close on the clock (`closeDue`), not on the next trade: a minute
+ * without trades still closes, with o=h=l=c=previous close and volume 0, as Binance does. Trades stamped before a
+ * boundary are accepted until the boundary plus `graceMs`; later ones are counted in `lateTrades` and dropped.
+ */
+export class CandleAggregator {
+  lateTrades = 0;
+  private readonly minutes = new Map<number, Building>();
+  /** Open time of the next 1m candle to close; undefined until the first trade. */
+  private nextMinute: number | undefined;
+  private lastClose: string | undefined;
+  private readonly higher: Map<Timeframe, Building | undefined>;
+
+  constructor(
+    readonly symbol: string,
+    private readonly graceMs = 1_000,
+    readonly timeframes: readonly Timeframe[] = TIMEFRAMES,
+  ) {
+    this.higher = new Map(timeframes.filter((tf) => tf !== '1m').map((tf) => [tf, undefined]));
+  }
+
+  /** Adds one trade (price and quantity as the exchange sent them, time in epoch ms). */
+  addTrade(price: string, quantity: string, time: number): void {
+    const minute = time - (time % 60_000);
+    let first = false;
+    if (this.nextMinute === undefined) {
+      this.nextMinute = minute;
+      first = true;
+    } else if (minute < this.nextMinute) {
+      this.lateTrades++;
+      return;
+    }
+    const priceN = +price;
+    let candle = this.minutes.get(minute);
+    if (!candle) {
+      // The minute the aggregator started in lacks the trades from before the start.
+      candle = fresh(minute, price, priceN, first);
+      this.minutes.set(minute, candle);
+    } else {
+      if (priceN > candle.highN) {
+        candle.high = price;
+        candle.highN = priceN;
+      } else if (priceN < candle.lowN) {
+        candle.low = price;
+        candle.lowN = priceN;
+      }
+      candle.close = price;
+    }
+    candle.volume.add(quantity);
+    candle.trades++;
+  }
+
+  /** The open time of the next candle boundary at which `closeDue` will have work, for the close timer. */
+  nextDeadline(): number | undefined {
+    return this.nextMinute === undefined ? undefined : this.nextMinute + 60_000 + this.graceMs;
+  }
+
+  /** Closes every candle whose end plus the grace period is at or before `now`, oldest first. */
+  closeDue(now: number): ClosedCandle[] {
+    const closed: ClosedCandle[] = [];
+    while (this.nextMinute !== undefined && this.nextMinute + 60_000 + this.graceMs <= now) {
+      const openTime = this.nextMinute;
+      let minute = this.minutes.get(openTime);
+      this.minutes.delete(openTime);
+      if (!minute) {
+        // No trade this minute: Binance's empty candle, at the previous close.
+        const price = this.lastClose ?? '0';
+        minute = fresh(openTime, price, +price, false);
+      }
+      this.lastClose = minute.close;
+      this.nextMinute = openTime + 60_000;
+      if (this.timeframes.includes('1m')) closed.push(this.finish(minute, '1m'));
+      this.fold(minute, closed);
+    }
+    return closed;
+  }
+
+  private fold(minute: Building, closed: ClosedCandle[]): void {
+    for (const [timeframe, current] of this.higher) {
+      const start = bucketStart(minute.openTime, timeframe);
+      let candle = current;
+      // Empty minutes carry no trade: a longer candle's open, high and low come from its traded minutes only
+      // (as a group-by of the trades gives), unless none traded at all.
+      if (!candle || (candle.trades === 0 && minute.trades > 0)) {
+        const partial = candle?.partial ?? (minute.partial || minute.openTime !== start);
+        const volume = candle?.volume;
+        candle = fresh(start, minute.open, +minute.open, partial);
+        if (volume) candle.volume = volume;
+        candle.high = minute.high;
+        candle.highN = minute.highN;
+        candle.low = minute.low;
+        candle.lowN = minute.lowN;
+      } else if (minute.trades > 0) {
+        if (minute.highN > candle.highN) {
+          candle.high = minute.high;
+          candle.highN = minute.highN;
+        }
+        if (minute.lowN < candle.lowN) {
+          candle.low = minute.low;
+          candle.lowN = minute.lowN;
+        }
+      }
+      candle.close = minute.close;
+      candle.volume.addSum(minute.volume);
+      candle.trades += minute.trades;
+      if (minute.openTime + 60_000 === start + TIMEFRAME_MS[timeframe]) {
+        closed.push(this.finish(candle, timeframe));
+        this.higher.set(timeframe, undefined);
+      } else {
+        this.higher.set(timeframe, candle);
+      }
+    }
+  }
+
+  private finish(candle: Building, timeframe: Timeframe): ClosedCandle {
+    return {
+      symbol: this.symbol,
+      timeframe,
+      openTime: candle.openTime,
+      closeTime: candle.openTime + TIMEFRAME_MS[timeframe] - 1,
+      open: candle.open,
+      high: candle.high,
+      low: candle.low,
+      close: candle.close,
+      volume: candle.volume.toString(),
+      trades: candle.trades,
+      partial: candle.partial,
+    };
+  }
+}
