@@ -48,3 +48,15 @@ describe('garbage', () => {
     expect(parseFeedMessage(raw).kind).toBe('invalid');
   });
 });
+
+describeWithFixtures('the fast path', () => {
+  it('reads 12,477 real aggTrade events exactly as the full JSON parse does', () => {
+    const lines = fixture('trades/binance_XRPETH_aggTrade_ws_events_derived.jsonl').trim().split('\n');
+    for (const line of lines) {
+      // Spaces after the colons send the same message through the full parse.
+      const slow = parseFeedMessage(JSON.stringify(JSON.parse(line), null, 1));
+      expect(parseFeedMessage(line)).toEqual(slow);
+    }
+    expect(lines).toHaveLength(12_477);
+  });
+});

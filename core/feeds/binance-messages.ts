@@ -8,12 +8,43 @@ export type FeedMessage =
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 
+/** The quoted value after `key` (e.g. `"p":"`), or undefined. */
+function quoted(raw: string, key: string): string | undefined {
+  const at = raw.indexOf(key);
+  if (at < 0) return undefined;
+  const start = at + key.length;
+  const end = raw.indexOf('"', start);
+  return end < 0 ? undefined : raw.slice(start, end);
+}
+
+/**
+ * The hot path: a trade message read without building the whole object (JSON.parse is most of the cost per
+ * message). Anything unusual (escapes, a missing or odd field) returns undefined and goes through the full parse.
+ */
+function fastTrade(raw: string): FeedMessage | undefined {
+  if (raw.includes('\\')) return undefined;
+  const event = quoted(raw, '"e":"');
+  if (event !== 'aggTrade' && event !== 'trade') return undefined;
+  const symbol = quoted(raw, '"s":"');
+  const price = quoted(raw, '"p":"');
+  const quantity = quoted(raw, '"q":"');
+  const at = raw.indexOf('"T":');
+  if (!symbol || !price || !quantity || at < 0) return undefined;
+  let end = at + 4;
+  while (end < raw.length && raw.charCodeAt(end) >= 48 && raw.charCodeAt(end) <= 57) end++;
+  if (end === at + 4 || (raw[end] !== ',' && raw[end] !== '}')) return undefined;
+  if (!DECIMAL.test(price) || !DECIMAL.test(quantity)) return undefined;
+  return { kind: 'trade', symbol, price, quantity, time: Number(raw.slice(at + 4, end)) };
+}
+
 /**
  * Parses a raw or combined-stream (`{"stream":…,"data":…}`) message: `trade` and `aggTrade` events, the
  * `serverShutdown` notice, and the replies to SUBSCRIBE-style requests. Anything else is reported, never thrown,
  * so that one bad message cannot stop the feed.
  */
 export function parseFeedMessage(raw: string): FeedMessage {
+  const trade = fastTrade(raw);
+  if (trade) return trade;
   let message: unknown;
   try {
     message = JSON.parse(raw);
