@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CandleAggregator } from '../core/candles/aggregator';
 import { parseFeedMessage } from '../core/feeds/binance-messages';
+import { FIXTURES } from '../test/helpers/fixtures';
 import { report, save } from './harness';
 
 const MESSAGES = 2_000_000;
-const FIXTURES = process.env.ARISTOBOT_FIXTURES ?? path.resolve(__dirname, '..', '..', 'shared', 'fixtures');
 const FILE = path.join(FIXTURES, 'trades', 'binance_XRPETH_aggTrades_raw_2019-10-11_13.json');
 
 function main(): void {

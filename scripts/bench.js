@@ -4,19 +4,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT, log, fail, run, ensureDependencies } = require('./lib/system');
-const { provision } = require('./lib/services');
+const { provision, scratchEnv } = require('./lib/services');
 
 async function main() {
   ensureDependencies();
   const services = await provision({ database: 'aristobot_bench', redisDb: 2, recreateDatabase: true });
-  const env = {
-    ...process.env,
-    ...services.env,
-    NODE_ENV: 'test',
-    SECRET_KEY: process.env.SECRET_KEY || 'bench-secret-key-not-for-production-0000',
-    LOG_LEVEL: 'silent',
-    ARISTOBOT_FIXTURES: process.env.ARISTOBOT_FIXTURES || path.resolve(ROOT, '..', 'shared', 'fixtures'),
-  };
+  const env = scratchEnv(services);
   const resultsFile = path.join(ROOT, 'bench', 'results.json');
   const only = process.argv.slice(2);
   const benches = fs

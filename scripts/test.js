@@ -3,8 +3,8 @@
 // Jest suites (unit, integration against real PostgreSQL and Redis, browser tests in Debian's Chromium).
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, DATA_DIR, log, fail, run, ensureDependencies, aptInstall, readJson } = require('./lib/system');
-const { provision } = require('./lib/services');
+const { DATA_DIR, log, fail, run, ensureDependencies, aptInstall, readJson } = require('./lib/system');
+const { provision, scratchEnv } = require('./lib/services');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -19,15 +19,7 @@ async function main() {
   ensureDependencies();
   ensureChromium();
   const services = await provision({ database: 'aristobot_test', redisDb: 1, recreateDatabase: true });
-  const env = {
-    ...process.env,
-    ...services.env,
-    NODE_ENV: 'test',
-    SECRET_KEY: process.env.SECRET_KEY || 'test-secret-key-not-for-production-000000',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'silent',
-    CHROMIUM_PATH: CHROMIUM,
-    ARISTOBOT_FIXTURES: process.env.ARISTOBOT_FIXTURES || path.resolve(ROOT, '..', 'shared', 'fixtures'),
-  };
+  const env = scratchEnv(services, { CHROMIUM_PATH: CHROMIUM });
   const resultsFile = path.join(DATA_DIR, 'jest-results.json');
   fs.rmSync(resultsFile, { force: true });
   const steps = [

@@ -132,14 +132,15 @@ export class CandleAggregator {
       // Empty minutes carry no trade: a longer candle's open, high and low come from its traded minutes only
       // (as a group-by of the trades gives), unless none traded at all.
       if (!candle || (candle.trades === 0 && minute.trades > 0)) {
+        // An all-empty candle so far has volume 0: restarting it from this minute loses nothing.
         const partial = candle?.partial ?? (minute.partial || minute.openTime !== start);
-        const volume = candle?.volume;
-        candle = fresh(start, minute.open, +minute.open, partial);
-        if (volume) candle.volume = volume;
-        candle.high = minute.high;
-        candle.highN = minute.highN;
-        candle.low = minute.low;
-        candle.lowN = minute.lowN;
+        candle = {
+          ...fresh(start, minute.open, +minute.open, partial),
+          high: minute.high,
+          highN: minute.highN,
+          low: minute.low,
+          lowN: minute.lowN,
+        };
       } else if (minute.trades > 0) {
         if (minute.highN > candle.highN) {
           candle.high = minute.high;

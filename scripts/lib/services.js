@@ -6,6 +6,7 @@ const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const {
+  ROOT,
   DATA_DIR,
   log,
   fail,
@@ -261,4 +262,21 @@ function localSecretKey() {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-module.exports = { provision, localSecretKey };
+/**
+ * The environment of a throwaway run (tests, benches): the provisioned services, NODE_ENV=test, a fixed
+ * non-production SECRET_KEY, quiet logs, and the shared fixtures beside the clone unless ARISTOBOT_FIXTURES says
+ * otherwise.
+ */
+function scratchEnv(services, extra = {}) {
+  return {
+    ...process.env,
+    ...services.env,
+    NODE_ENV: 'test',
+    SECRET_KEY: process.env.SECRET_KEY || 'scratch-secret-key-not-for-production-00',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'silent',
+    ARISTOBOT_FIXTURES: process.env.ARISTOBOT_FIXTURES || path.resolve(ROOT, '..', 'shared', 'fixtures'),
+    ...extra,
+  };
+}
+
+module.exports = { provision, localSecretKey, scratchEnv };
