@@ -1,21 +1,28 @@
-import { HeartbeatStatus } from '../core/db/models';
+import { systemClock } from '../core/clock';
 import { EventPublisher } from '../core/realtime/publisher';
+import { openQueue } from '../queues/connection';
+import { QUEUES } from '../queues/names';
+import { HeartbeatActor, heartbeatSettings } from './heartbeat/heartbeat.actor';
 import { runProcess } from './process';
 
 /**
- * The `heartbeat` process. It records its start and stop in `heartbeat_status` and announces itself alive; the
- * Binance feed and the candle builder are added by the heartbeat issue on top of this frame.
+ * The `heartbeat` process: the Binance feed, the candles and the ticks. Start a second one for a hot standby; only
+ * the holder of the Redis lock publishes.
  */
-void runProcess('heartbeat', async ({ config, redis }) => {
-  const publisher = new EventPublisher(redis, config.QUEUE_PREFIX);
-  const status = await HeartbeatStatus.query().insertAndFetch({
-    is_connected: false,
-    last_application_start: new Date(),
-    symbols_monitored: [],
+void runProcess('heartbeat', async ({ config, redis, db, logger }) => {
+  const tickQueue = openQueue(QUEUES.tick, config.REDIS_URL, config.QUEUE_PREFIX);
+  const actor = new HeartbeatActor({
+    db,
+    redis,
+    publisher: new EventPublisher(redis, config.QUEUE_PREFIX),
+    tickQueue,
+    logger,
+    clock: systemClock,
+    settings: heartbeatSettings(config),
   });
-  await publisher.publish('status:changed', { reason: 'heartbeat' }, 'all');
+  await actor.start();
   return async () => {
-    await HeartbeatStatus.query().findById(status.id).patch({ is_connected: false, last_application_stop: new Date() });
-    await publisher.publish('status:changed', { reason: 'heartbeat' }, 'all');
+    await actor.stop();
+    await tickQueue.close();
   };
 });

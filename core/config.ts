@@ -22,6 +22,23 @@ const schema = z
     DEV_PASSWORD: z.string().min(8).optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
     QUEUE_PREFIX: z.string().min(1).default('aristobot'),
+    BINANCE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://stream.binance.com:9443'),
+    BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).default('https://api.binance.com'),
+    HEARTBEAT_SYMBOLS: z
+      .string()
+      .default('BTCUSDT')
+      .transform((v) => [...new Set(v.split(',').map((s) => s.trim().toUpperCase()))].filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbole Binance attendu (ex. BTCUSDT)')).min(1)),
+    HEARTBEAT_STREAM: z.enum(['trade', 'aggTrade']).default('trade'),
+    HEARTBEAT_GRACE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
+    HEARTBEAT_REPLAY_MAX_SECONDS: z.coerce.number().int().min(0).default(120),
+    HEARTBEAT_BACKFILL_MAX_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(24),
+    HEARTBEAT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+    HEARTBEAT_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.SECRET_KEY || env.SECRET_KEY.length < 32)) {

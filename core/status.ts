@@ -15,7 +15,8 @@ export interface HeartbeatState {
 export async function heartbeatState(db: Knex, redis: Redis, prefix: string): Promise<HeartbeatState> {
   const [alive, latest, openAlert] = await Promise.all([
     aliveProcesses(redis, prefix, 'heartbeat'),
-    db('heartbeat_status').orderBy('id', 'desc').first('is_connected'),
+    // With a standby, the newest row may be the idle one: the leader's row is the connected one.
+    db('heartbeat_status').where({ is_connected: true }).whereNull('last_application_stop').first('is_connected'),
     db('alerts').where({ kind: 'heartbeat_incoherent' }).whereNull('resolved_at').first('id'),
   ]);
   const lastSeen =

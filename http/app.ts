@@ -10,6 +10,7 @@ import { loadUser, requireUser } from './auth.middleware';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { authRoutes } from './routes/auth.routes';
 import { debugRoutes } from './routes/debug.routes';
+import { heartbeatRoutes } from './routes/heartbeat.routes';
 import { strategiesRoutes } from './routes/strategies.routes';
 import { systemRoutes } from './routes/system.routes';
 import { csrf } from './security';
@@ -24,6 +25,7 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/auth', router: authRoutes(deps), data: 'account' },
     { path: '/api/debug', router: debugRoutes(deps), data: 'system' },
     { path: '/api', router: systemRoutes(deps), data: 'system' },
+    { path: '/api/heartbeat', router: heartbeatRoutes(deps), data: 'system' },
     { path: '/api/strategies', router: strategiesRoutes(), data: 'user' },
   ];
 }

@@ -1,69 +1,9 @@
 // Candles from trades: the aggregator must give, for every timeframe, exactly the candles a plain group-by of the
 // same real Binance trades gives, close on the clock even when no trade comes, and keep volumes exact.
 import { describeWithFixtures, fixture } from '../../test/helpers/fixtures';
-import { CandleAggregator, type ClosedCandle } from './aggregator';
-import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from './timeframes';
-
-interface AggTrade {
-  p: string;
-  q: string;
-  T: number;
-}
-
-/** Exact decimal sum with BigInt, independent of the aggregator's own arithmetic. */
-function sumQuantities(quantities: string[]): string {
-  const units = quantities.reduce((acc, q) => {
-    const [whole, frac = ''] = q.split('.');
-    return acc + BigInt(whole) * 100_000_000n + BigInt(frac.padEnd(8, '0').slice(0, 8));
-  }, 0n);
-  const whole = units / 100_000_000n;
-  const frac = (units % 100_000_000n).toString().padStart(8, '0').replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : `${whole}`;
-}
-
-/**
- * The reference: group trades by UTC bucket; buckets without trades between the first and the last get the
- * previous close and volume 0. Only buckets that end by `until` are closed.
- */
-function reference(trades: AggTrade[], timeframe: Timeframe, until: number) {
-  const ms = TIMEFRAME_MS[timeframe];
-  const groups = new Map<number, AggTrade[]>();
-  for (const t of trades) {
-    const start = Math.floor(t.T / ms) * ms;
-    if (!groups.has(start)) groups.set(start, []);
-    groups.get(start)!.push(t);
-  }
-  const starts = [...groups.keys()].sort((a, b) => a - b);
-  const candles = [];
-  let previousClose = '';
-  for (let start = starts[0]; start + ms <= until; start += ms) {
-    const group = groups.get(start);
-    if (!group) {
-      candles.push({
-        openTime: start,
-        open: previousClose,
-        high: previousClose,
-        low: previousClose,
-        close: previousClose,
-        volume: '0',
-      });
-      continue;
-    }
-    const prices = group.map((t) => t.p);
-    const high = prices.reduce((a, b) => (+b > +a ? b : a));
-    const low = prices.reduce((a, b) => (+b < +a ? b : a));
-    previousClose = prices[prices.length - 1];
-    candles.push({
-      openTime: start,
-      open: prices[0],
-      high,
-      low,
-      close: previousClose,
-      volume: sumQuantities(group.map((t) => t.q)),
-    });
-  }
-  return candles;
-}
+import { reference, type AggTrade } from '../../test/helpers/reference-candles';
+import { CandleAggregator, type ClosedCandle, type MinuteCandle } from './aggregator';
+import { TIMEFRAME_MS, TIMEFRAMES } from './timeframes';
 
 const strip = ({ openTime, open, high, low, close, volume }: ClosedCandle) => ({
   openTime,
@@ -183,5 +123,59 @@ describe('closing on the clock', () => {
     agg.addTrade('1', '0.2', t0 + 1);
     agg.addTrade('1', '12345678.00000001', t0 + 2);
     expect(agg.closeDue(t0 + 60_000)[0].volume).toBe('12345678.30000001');
+  });
+});
+
+describe('priming from the exchange history', () => {
+  const t0 = Date.UTC(2024, 0, 1, 12, 0, 0);
+  const minute = (i: number, price: string, volume = '1'): MinuteCandle => ({
+    openTime: t0 + i * 60_000,
+    open: price,
+    high: price,
+    low: price,
+    close: price,
+    volume,
+    trades: volume === '0' ? 0 : 1,
+  });
+
+  it('continues from primed minutes so that longer candles hold them', () => {
+    const agg = new CandleAggregator('BTCUSDT', 0, ['1m', '5m']);
+    const primed = [0, 1, 2].flatMap((i) => agg.addMinute(minute(i, String(10 + i))));
+    expect(primed.map((c) => [c.timeframe, c.backfilled, c.partial])).toEqual([
+      ['1m', true, false],
+      ['1m', true, false],
+      ['1m', true, false],
+    ]);
+    agg.addTrade('20', '2', t0 + 3 * 60_000 + 5);
+    agg.addTrade('5', '1', t0 + 4 * 60_000 + 5);
+    const closed = agg.closeDue(t0 + 5 * 60_000);
+    const fiveMinutes = closed.find((c) => c.timeframe === '5m');
+    expect(fiveMinutes).toMatchObject({ open: '10', high: '20', low: '5', close: '5', volume: '6' });
+    expect(fiveMinutes).toMatchObject({ partial: false, backfilled: true });
+    expect(closed.filter((c) => c.timeframe === '1m').map((c) => c.backfilled)).toEqual([false, false]);
+  });
+
+  it('marks the longer candles across a hole in the history as partial, and the next ones whole', () => {
+    const agg = new CandleAggregator('BTCUSDT', 0, ['1m', '5m']);
+    agg.addMinute(minute(0, '10'));
+    const afterHole = agg.addMinute(minute(3, '11'));
+    expect(afterHole.map((c) => c.openTime - t0)).toEqual([180_000]);
+    agg.addMinute(minute(4, '12'));
+    agg.skipTo(t0 + 7 * 60_000);
+    agg.addTrade('13', '1', t0 + 9 * 60_000);
+    const closed = agg.closeDue(t0 + 15 * 60_000);
+    const fives = closed.filter((c) => c.timeframe === '5m').map((c) => [c.openTime - t0, c.partial]);
+    expect(fives).toEqual([
+      [300_000, true],
+      [600_000, false],
+    ]);
+  });
+
+  it('ignores history older than where it stands', () => {
+    const agg = new CandleAggregator('BTCUSDT', 0, ['1m']);
+    agg.addMinute(minute(5, '10'));
+    expect(agg.addMinute(minute(4, '9'))).toEqual([]);
+    agg.skipTo(t0);
+    expect(agg.closeDue(t0 + 7 * 60_000).map((c) => c.openTime - t0)).toEqual([360_000]);
   });
 });

@@ -14,8 +14,21 @@ export interface ClosedCandle {
   close: string;
   volume: string;
   trades: number;
-  /** The aggregator started inside this candle, so trades before the start are missing from it. */
+  /** The aggregator started inside this candle, or skipped minutes of it: trades are missing from it. */
   partial: boolean;
+  /** Some of its minutes came from the exchange's history (REST klines) rather than the live trades. */
+  backfilled: boolean;
+}
+
+/** A closed one-minute candle from the exchange's history, used to prime or repair. */
+export interface MinuteCandle {
+  openTime: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  trades: number;
 }
 
 interface Building {
@@ -29,10 +42,12 @@ interface Building {
   volume: VolumeSum;
   trades: number;
   partial: boolean;
+  backfilled: boolean;
 }
 
 function fresh(openTime: number, price: string, priceN: number, partial: boolean): Building {
   return {
+    backfilled: false,
     openTime,
     open: price,
     high: price,
@@ -100,6 +115,39 @@ export class CandleAggregator {
     candle.trades++;
   }
 
+  /**
+   * Feeds one closed minute from the exchange's history, before any trade: the aggregator then continues from the
+   * next minute with the longer candles already holding their earlier minutes. Returns the candles it closes.
+   */
+  addMinute(candle: MinuteCandle): ClosedCandle[] {
+    if (this.nextMinute !== undefined && candle.openTime < this.nextMinute) return [];
+    if (this.nextMinute !== undefined && candle.openTime > this.nextMinute) this.skipTo(candle.openTime);
+    const minute: Building = {
+      ...fresh(candle.openTime, candle.open, +candle.open, false),
+      high: candle.high,
+      highN: +candle.high,
+      low: candle.low,
+      lowN: +candle.low,
+      close: candle.close,
+      trades: candle.trades,
+      backfilled: true,
+    };
+    minute.volume.add(candle.volume);
+    return this.closeMinute(minute);
+  }
+
+  /**
+   * Jumps to `openTime` without closing the minutes before it (history that could not be had): the longer candles
+   * that span the hole are marked partial, and trades before `openTime` are dropped as late.
+   */
+  skipTo(openTime: number): void {
+    if (this.nextMinute !== undefined && openTime <= this.nextMinute) return;
+    // A longer candle that begins at or after the hole is complete; `fold` marks the ones that begin inside it.
+    for (const candle of this.higher.values()) if (candle) candle.partial = true;
+    for (const minute of [...this.minutes.keys()]) if (minute < openTime) this.minutes.delete(minute);
+    this.nextMinute = openTime;
+  }
+
   /** The open time of the next candle boundary at which `closeDue` will have work, for the close timer. */
   nextDeadline(): number | undefined {
     return this.nextMinute === undefined ? undefined : this.nextMinute + 60_000 + this.graceMs;
@@ -117,11 +165,17 @@ export class CandleAggregator {
         const price = this.lastClose ?? '0';
         minute = fresh(openTime, price, +price, false);
       }
-      this.lastClose = minute.close;
-      this.nextMinute = openTime + 60_000;
-      if (this.timeframes.includes('1m')) closed.push(this.finish(minute, '1m'));
-      this.fold(minute, closed);
+      closed.push(...this.closeMinute(minute));
     }
+    return closed;
+  }
+
+  private closeMinute(minute: Building): ClosedCandle[] {
+    const closed: ClosedCandle[] = [];
+    this.lastClose = minute.close;
+    this.nextMinute = minute.openTime + 60_000;
+    if (this.timeframes.includes('1m')) closed.push(this.finish(minute, '1m'));
+    this.fold(minute, closed);
     return closed;
   }
 
@@ -140,6 +194,7 @@ export class CandleAggregator {
           highN: minute.highN,
           low: minute.low,
           lowN: minute.lowN,
+          backfilled: minute.backfilled || Boolean(candle?.backfilled),
         };
       } else if (minute.trades > 0) {
         if (minute.highN > candle.highN) {
@@ -152,6 +207,7 @@ export class CandleAggregator {
         }
       }
       candle.close = minute.close;
+      candle.backfilled ||= minute.backfilled;
       candle.volume.addSum(minute.volume);
       candle.trades += minute.trades;
       if (minute.openTime + 60_000 === start + TIMEFRAME_MS[timeframe]) {
@@ -176,6 +232,7 @@ export class CandleAggregator {
       volume: candle.volume.toString(),
       trades: candle.trades,
       partial: candle.partial,
+      backfilled: candle.backfilled,
     };
   }
 }

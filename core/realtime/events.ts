@@ -5,12 +5,28 @@
 export interface ServerToClientEvents {
   /** Something the status bar shows changed (heartbeat up/down, debug mode…): refetch /api/status. */
   'status:changed': (payload: { reason: string }) => void;
+  /** `Heartbeat`: candles closed (one signal per symbol and timeframe), newest last. Times are epoch ms (UTC). */
+  'heartbeat:signals': (payload: { signals: HeartbeatSignal[] }) => void;
+  /**
+   * `StreamBrut`: the raw Binance messages received since the last batch (sent every 200 ms). At most the last 60
+   * are carried, the page shows no more; `received` counts them all.
+   */
+  'heartbeat:stream': (payload: { messages: string[]; received: number }) => void;
   /** The signed-in user's account changed in another tab or device (preferences). */
   'account:updated': (payload: {
     theme: 'dark' | 'light';
     displayTimezone: 'UTC' | 'local';
     language: 'fr' | 'en';
   }) => void;
+}
+
+export interface HeartbeatSignal {
+  symbol: string;
+  timeframe: string;
+  /** Open time of the candle that closed. */
+  candleTime: number;
+  receivedAt: number;
+  backfilled: boolean;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;
