@@ -162,6 +162,8 @@ export class HeartbeatActor {
     for (const symbol of this.deps.settings.symbols) {
       await this.history.repair(symbol, upTo, this.deps.clock.now(), (candles) => this.emit(candles));
     }
+    // Coherence may have changed either way.
+    await this.statusChanged();
   }
 
   private lead(): void {
@@ -259,6 +261,7 @@ export class HeartbeatActor {
         const from = bucketStart(startMinute + MINUTE, '4h');
         const span = { from: new Date(from).toISOString(), to: new Date(from + 4 * 3_600_000 - 1).toISOString() };
         await raiseAlert(this.deps.db, INCOHERENT, symbol, message, span).catch(() => undefined);
+        await this.statusChanged().catch(() => undefined);
       }
       if (connection !== this.connection) return;
       for (const trade of feed.pending ?? []) {

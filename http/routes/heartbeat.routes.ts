@@ -25,7 +25,12 @@ const instant = z.union([
 
 const historyQuery = z.object({
   timeframe: timeframe.optional(),
-  symbol: symbol.optional(),
+  /** One symbol or several, comma-separated. */
+  symbol: z
+    .string()
+    .transform((v) => v.split(',').filter(Boolean))
+    .pipe(z.array(symbol).max(50))
+    .optional(),
   limit: z.coerce.number({ error: 'nombre attendu' }).int().min(1).max(500, { error: '500 au plus' }).default(60),
 });
 const candlesQuery = z
@@ -82,7 +87,7 @@ export function heartbeatRoutes(deps: AppDeps): Router {
       .select(deps.db.raw('row_number() over (partition by signal_type order by candle_time desc, symbol) as rank'))
       .modify((q) => {
         if (query.timeframe) q.where('signal_type', query.timeframe);
-        if (query.symbol) q.where('symbol', query.symbol);
+        if (query.symbol?.length) q.whereIn('symbol', query.symbol);
       });
     const rows: { symbol: string; signal_type: string; candle_time: Date; received_at: Date; backfilled: boolean }[] =
       await deps.db.from(ranked.as('r')).where('rank', '<=', query.limit).orderBy('candle_time', 'desc');

@@ -41,7 +41,7 @@ export class HeartbeatHarness {
   readonly clock: ManualClock;
   readonly fake: FakeBinance;
   readonly db: Knex;
-  readonly prefix = uniqueName('hb');
+  readonly prefix: string;
   readonly tickQueue: Queue;
   readonly actors: HeartbeatActor[] = [];
   private readonly redises: Redis[] = [];
@@ -51,7 +51,9 @@ export class HeartbeatHarness {
   constructor(
     readonly trades: AggTradeEvent[],
     readonly start: number,
+    prefix = uniqueName('hb'),
   ) {
+    this.prefix = prefix;
     this.clock = new ManualClock(start);
     this.fake = new FakeBinance(this.clock);
     this.fake.setMarket(trades);

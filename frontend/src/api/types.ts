@@ -28,3 +28,27 @@ export interface SignedIn {
   user: User;
   csrfToken: string;
 }
+
+export interface HeartbeatSignal {
+  symbol: string;
+  timeframe: string;
+  candleTime: number;
+  receivedAt: number;
+  backfilled: boolean;
+}
+
+export interface HeartbeatStatus {
+  active: boolean;
+  coherent: boolean;
+  processAlive: boolean;
+  connected: boolean;
+  lastSeen: string | null;
+  symbols: string[];
+  lastApplicationStart: string | null;
+  lastApplicationStop: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastSignalAt: string | null;
+  alerts: { id: number; message: string; createdAt: string }[];
+  timeframes: string[];
+}

@@ -1,0 +1,74 @@
+/// <reference lib="dom" />
+// The Heartbeat page in Chromium against a heartbeat reading the fake Binance: history signals from the database in
+// orange, live ones arriving on top in green, the raw stream scrolling, the connection state.
+import type { Browser, Page } from 'playwright-core';
+import { announceLiveness } from '../../core/liveness';
+import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
+import { launchBrowser, screenshot } from '../helpers/browser';
+import { describeWithFixtures } from '../helpers/fixtures';
+import { HeartbeatHarness, MINUTE, realTrades, until } from '../helpers/heartbeat';
+
+describeWithFixtures('Heartbeat page', () => {
+  let app: TestApp;
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+  let h: HeartbeatHarness;
+  let stopLiveness: () => Promise<void>;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    server = await listen(app);
+    browser = await launchBrowser();
+    const trades = realTrades();
+    const day = trades[0]!.T - (trades[0]!.T % (4 * 3_600_000));
+    h = await new HeartbeatHarness(trades, day + 5_000, app.config.QUEUE_PREFIX).listen();
+    await h.db('candles').where({ symbol: 'XRPETH' }).delete();
+    await h.db('candles_heartbeat').where({ symbol: 'XRPETH' }).delete();
+    stopLiveness = announceLiveness(app.redis, app.config.QUEUE_PREFIX, 'heartbeat');
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopLiveness();
+    await h.close();
+    await browser?.close();
+    await server.close();
+    await app.close();
+  });
+
+  it('shows history in orange, then live signals on top in green, and the raw stream', async () => {
+    const actor = h.actor();
+    await actor.start();
+    await until(() => h.fake.connections() === 1);
+    await h.runMinutes(actor, h.start - 5_000, h.start - 5_000 + 70 * MINUTE);
+
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await page.goto(server.url);
+    await page.getByTestId('open-register').click();
+    await page.getByTestId('register-username').fill(uniqueName('Hb'));
+    await page.getByTestId('register-password').fill('password-123');
+    await page.getByTestId('register-confirm').fill('password-123');
+    await page.getByTestId('register-submit').click();
+    await page.getByTestId('heartbeat-connection').getByText('Connecté').waitFor();
+
+    const oneMinute = page.getByTestId('signals-1m').locator('li');
+    await oneMinute.first().waitFor();
+    expect(await oneMinute.count()).toBe(60);
+    expect(await oneMinute.first().textContent()).toBe('19.10.11_01:09');
+    expect(await oneMinute.first().getAttribute('class')).toBe('history');
+    expect(await page.getByTestId('signals-1h').locator('li.history').allTextContents()).toEqual(['19.10.11_00:00']);
+
+    await h.runMinutes(actor, h.start - 5_000 + 70 * MINUTE, h.start - 5_000 + 75 * MINUTE);
+    await page.getByTestId('signals-5m').locator('li.live').first().waitFor();
+    expect(await page.getByTestId('signals-1m').locator('li.live').allTextContents()).toEqual([
+      '19.10.11_01:14',
+      '19.10.11_01:13',
+      '19.10.11_01:12',
+      '19.10.11_01:11',
+      '19.10.11_01:10',
+    ]);
+    expect(await oneMinute.count()).toBe(60);
+    await page.getByTestId('heartbeat-stream').locator('li', { hasText: '"e":"trade"' }).first().waitFor();
+    await screenshot(page, 'heartbeat');
+  });
+});
