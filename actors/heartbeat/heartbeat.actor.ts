@@ -199,6 +199,7 @@ export class HeartbeatActor {
   private async standDown(reason: string): Promise<void> {
     this.deps.logger.warn({ reason }, 'heartbeat lost the leader lock, standing by');
     await this.disconnect();
+    await this.setConnected(false, reason);
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

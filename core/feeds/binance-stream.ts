@@ -108,11 +108,16 @@ export class BinanceStream {
     socket.on('ping', () => {
       this.lastActivity = Date.now();
     });
-    socket.on('error', () => undefined);
+    // The error says why (DNS, refused, TLS…); the close that follows only has a code.
+    let failure = '';
+    socket.on('error', (error: Error) => {
+      failure = error.message;
+    });
     socket.on('close', (code: number, reason: Buffer) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      this.handlers.onClose(`fermeture ${code}${reason.length ? ` : ${reason.toString()}` : ''}`);
+      const why = reason.length ? reason.toString() : failure;
+      this.handlers.onClose(`fermeture ${code}${why ? ` : ${why}` : ''}`);
       this.scheduleReconnect();
     });
   }
