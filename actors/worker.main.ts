@@ -1,4 +1,7 @@
+import { ExchangeClients } from '../core/exchanges/ccxt-client';
 import { evictionPolicy } from '../core/redis';
+import { BrokerOperations } from './broker/broker.operations';
+import { BrokerWorkers } from './broker/broker-workers';
 import { startActors } from './host';
 import { runProcess } from './process';
 import { systemActor } from './system.actor';
@@ -17,5 +20,19 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
     prefix: config.QUEUE_PREFIX,
     logger,
   });
-  return () => host.close();
+  const subscriber = redis.duplicate();
+  const brokers = new BrokerWorkers({
+    db,
+    subscriber,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    operations: new BrokerOperations(db, new ExchangeClients(config.EXCHANGE_API_OVERRIDES), config.SECRET_KEY),
+  });
+  await brokers.start();
+  return async () => {
+    await host.close();
+    await brokers.close();
+    await subscriber.quit();
+  };
 });

@@ -39,6 +39,24 @@ const schema = z
       .default(24),
     HEARTBEAT_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
     HEARTBEAT_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(10_000),
+    PAPER_STARTING_BALANCE_USDT: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'montant décimal attendu (ex. 10000)')
+      .default('10000'),
+    EXCHANGE_API_OVERRIDES: z
+      .string()
+      .default('{}')
+      .transform((v, ctx) => {
+        try {
+          const parsed = JSON.parse(v) as unknown;
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, string>;
+        } catch {
+          /* reported below */
+        }
+        ctx.addIssue({ code: 'custom', message: 'objet JSON attendu, ex. {"binance":"http://127.0.0.1:9000"}' });
+        return z.NEVER;
+      }),
+    BROKER_REPLY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.SECRET_KEY || env.SECRET_KEY.length < 32)) {

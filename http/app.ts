@@ -9,6 +9,8 @@ import { bullBoard, BULL_BOARD_PATH } from './admin/bull-board';
 import { loadUser, requireUser } from './auth.middleware';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { authRoutes } from './routes/auth.routes';
+import { BrokerRequests } from './broker-requests';
+import { brokersRoutes, exchangesRoutes } from './routes/brokers.routes';
 import { debugRoutes } from './routes/debug.routes';
 import { heartbeatRoutes } from './routes/heartbeat.routes';
 import { strategiesRoutes } from './routes/strategies.routes';
@@ -27,6 +29,8 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api', router: systemRoutes(deps), data: 'system' },
     { path: '/api/heartbeat', router: heartbeatRoutes(deps), data: 'system' },
     { path: '/api/strategies', router: strategiesRoutes(), data: 'user' },
+    { path: '/api/exchanges', router: exchangesRoutes(), data: 'system' },
+    { path: '/api/brokers', router: brokersRoutes(deps), data: 'user' },
   ];
 }
 
@@ -37,7 +41,16 @@ export interface WebApp {
 }
 
 /** The Express app: API, Bull Board and the built UI. Building it opens no port. */
-export function createApp(deps: AppDeps): WebApp {
+export function createApp(given: AppDeps): WebApp {
+  const brokerRequests =
+    given.brokerRequests ??
+    new BrokerRequests(
+      given.redis,
+      given.config.REDIS_URL,
+      given.config.QUEUE_PREFIX,
+      given.config.BROKER_REPLY_TIMEOUT_MS,
+    );
+  const deps: AppDeps = { ...given, brokerRequests };
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -84,6 +97,7 @@ export function createApp(deps: AppDeps): WebApp {
     session,
     close: async () => {
       await Promise.all(board.queues.map((q) => q.close()));
+      await brokerRequests.close();
       await sessions.close();
     },
   };

@@ -1,3 +1,4 @@
+import { ExchangeError, type ExchangeFailure } from '../core/exchanges/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   AppError,
@@ -9,6 +10,17 @@ import {
   ValidationError,
 } from '../core/errors';
 
+// An exchange refusing the user's API key is bad input to us (400), not an expired session (401).
+const EXCHANGE_STATUS: Record<ExchangeFailure, number> = {
+  auth: 400,
+  rejected: 400,
+  not_found: 404,
+  rate_limited: 429,
+  unavailable: 503,
+  timeout: 504,
+  error: 502,
+};
+
 /** HTTP status codes live here and nowhere else. */
 function statusOf(error: AppError): number {
   if (error instanceof ValidationError) return 400;
@@ -17,6 +29,7 @@ function statusOf(error: AppError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof RateLimitError) return 429;
+  if (error instanceof ExchangeError) return EXCHANGE_STATUS[error.failure];
   return 500;
 }
 

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { AuthenticationError, ConflictError, ValidationError } from '../errors';
 import { User } from '../db/models';
 import { parse, z } from '../validation';
+import { createPaperBroker } from '../brokers/paper-account';
 import { hashPassword, verifyPassword } from './passwords';
 
 const username = z
@@ -73,17 +74,24 @@ export async function findByUsername(name: string, trx?: Knex): Promise<User | u
 }
 
 /** Creates an account; a name taken in any letter case is refused. */
-export async function register(input: unknown, options: { isAdmin?: boolean } = {}): Promise<User> {
+export async function register(
+  input: unknown,
+  options: { isAdmin?: boolean; paperStartingUsdt?: string } = {},
+): Promise<User> {
   const data = parse(registerSchema, input, LABELS);
   if (await findByUsername(data.username)) {
     throw new ConflictError("Ce nom d'utilisateur est déjà pris", 'username', 'USERNAME_TAKEN');
   }
   const passwordHash = await hashPassword(data.password);
   try {
-    return await User.query().insertAndFetch({
-      username: data.username,
-      password_hash: passwordHash,
-      is_admin: options.isAdmin ?? false,
+    return await User.transaction(async (trx) => {
+      const user = await User.query(trx).insertAndFetch({
+        username: data.username,
+        password_hash: passwordHash,
+        is_admin: options.isAdmin ?? false,
+      });
+      user.default_broker_id = await createPaperBroker(trx, user.id, options.paperStartingUsdt ?? '10000');
+      return user;
     });
   } catch (error) {
     // Two registrations racing for one name: the unique index decides.

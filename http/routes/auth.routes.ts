@@ -13,7 +13,7 @@ export function authRoutes(deps: AppDeps): Router {
   });
 
   router.post('/register', async (req, res) => {
-    const user = await register(req.body);
+    const user = await register(req.body, { paperStartingUsdt: deps.config.PAPER_STARTING_BALANCE_USDT });
     await signIn(req, user.id);
     res.status(201).json({ user: toPublicUser(user), csrfToken: csrf.generateToken(req, true) });
   });

@@ -2,6 +2,7 @@
 // the last test fails when an area with `/:id` routes is added to the app without being listed here.
 import { apiAreas } from '../../http/app';
 import { startTestApp, uniqueName, type TestApp } from '../helpers/app';
+import { startBrokerWorkers } from '../helpers/brokers';
 import { expectTenantIsolation, type OwnedResource } from '../helpers/tenancy';
 
 const EXAMPLE_CODE = 'class S extends Strategy { shouldLong() { return false; } }';
@@ -20,13 +21,27 @@ const OWNED: OwnedResource[] = [
     },
     updateBody: { name: 'taken over', timeframe: '1h', code: EXAMPLE_CODE },
   },
+  {
+    basePath: '/api/brokers',
+    create: async (client) => {
+      const res = await client.send('post', '/api/brokers', { name: uniqueName('b'), exchange: 'paper' });
+      expect(res.status).toBe(201);
+      return res.body.broker.id;
+    },
+    updateBody: { name: 'taken over' },
+  },
 ];
 
 let app: TestApp;
+let brokers: { close(): Promise<void> };
 beforeAll(async () => {
   app = await startTestApp();
+  brokers = await startBrokerWorkers(app);
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await brokers.close();
+  await app.close();
+});
 
 describe.each(OWNED.map((r) => [r.basePath, r] as const))('%s', (_path, resource) => {
   it("keeps user A's rows out of user B's reach", async () => {

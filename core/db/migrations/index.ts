@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './001-initial-schema';
+import * as paperBalances from './002-paper-balances';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -7,6 +8,7 @@ import * as initialSchema from './001-initial-schema';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001-initial-schema': initialSchema,
+  '002-paper-balances': paperBalances,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,82 @@
+import { Worker, type Job } from 'bullmq';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { findExchange } from '../../core/exchanges/catalog';
+import { ExchangeError } from '../../core/exchanges/errors';
+import type { Redis } from '../../core/redis';
+import { workerOptions } from '../../queues/connection';
+import type { BrokerOperations } from './broker.operations';
+import { brokerQueue, brokersChannel, type BrokerJob, type BrokerReply } from './broker-jobs';
+
+/**
+ * The broker actor: one BullMQ worker per broker account, concurrency 1 and rate-limited from ccxt's `rateLimit`.
+ * Workers are started for every active broker at start, and on demand when the web process announces a broker
+ * on the brokers channel (a new account, or one this worker has not served yet).
+ */
+export class BrokerWorkers {
+  private readonly workers = new Map<number, Promise<Worker>>();
+
+  constructor(
+    private readonly options: {
+      db: Knex;
+      subscriber: Redis;
+      redisUrl: string;
+      prefix: string;
+      logger: Logger;
+      operations: BrokerOperations;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    const { db, subscriber, prefix } = this.options;
+    await subscriber.subscribe(brokersChannel(prefix));
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== brokersChannel(prefix)) return;
+      const brokerId = Number(message);
+      if (Number.isInteger(brokerId) && brokerId > 0) void this.ensure(brokerId);
+    });
+    const brokers: { id: number }[] = await db('brokers').where({ is_active: true }).select('id');
+    await Promise.all(brokers.map((b) => this.ensure(b.id)));
+  }
+
+  ensure(brokerId: number): Promise<Worker> {
+    let worker = this.workers.get(brokerId);
+    if (!worker) {
+      worker = this.create(brokerId);
+      this.workers.set(brokerId, worker);
+    }
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const workers = await Promise.all(this.workers.values());
+    await Promise.all(workers.map((w) => w.close()));
+  }
+
+  private async create(brokerId: number): Promise<Worker> {
+    const { db, redisUrl, prefix, logger } = this.options;
+    const row: { exchange: string } | undefined = await db('brokers').where({ id: brokerId }).first('exchange');
+    const rateLimit = (row && findExchange(row.exchange)?.rateLimit) || 0;
+    const worker = new Worker(brokerQueue(brokerId), (job: Job) => this.process(job as Job<BrokerJob['data']>), {
+      ...workerOptions(redisUrl, prefix, 1),
+      ...(rateLimit ? { limiter: { max: 1, duration: rateLimit } } : {}),
+    });
+    worker.on('error', (error) => logger.error({ err: error, brokerId }, 'broker worker error'));
+    await worker.waitUntilReady();
+    return worker;
+  }
+
+  private async process(job: Job<BrokerJob['data']>): Promise<BrokerReply<unknown>> {
+    try {
+      switch (job.name as BrokerJob['name']) {
+        case 'balance':
+          return { ok: true, value: await this.options.operations.balance(job.data.brokerId) };
+        default:
+          throw new Error(`job inconnu : ${job.name}`);
+      }
+    } catch (error) {
+      if (error instanceof ExchangeError) return { ok: false, error: error.toJSON() };
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,247 @@
+import { Router } from 'express';
+import type { BalanceLine } from '../../core/brokers/paper-account';
+import { fundPaperAccount } from '../../core/brokers/paper-account';
+import { credentialsHint, encryptCredentials, type Credentials } from '../../core/crypto/credentials';
+import { isUniqueViolation } from '../../core/db/errors';
+import { Broker } from '../../core/db/models';
+import { ConflictError, ValidationError } from '../../core/errors';
+import { exchangeCatalog, findExchange, PAPER } from '../../core/exchanges/catalog';
+import { parse, z } from '../../core/validation';
+import type { AppDeps } from '../context';
+import { currentUser, requireUser, tenant } from '../auth.middleware';
+import { idParam } from '../params';
+
+const NOT_FOUND = 'Broker introuvable';
+const LABELS: Record<string, string> = {
+  name: 'Nom',
+  exchange: 'Exchange',
+  credentials: 'Clés API',
+  isTestnet: 'Testnet',
+  isDefault: 'Broker par défaut',
+  isActive: 'Actif',
+};
+const CREDENTIAL_LABELS: Record<string, string> = {
+  apiKey: 'Clé API',
+  secret: 'Secret',
+  password: 'Passphrase',
+  uid: 'UID',
+  accountId: 'Identifiant de compte',
+  login: 'Login',
+  twofa: '2FA',
+  privateKey: 'Clé privée',
+  walletAddress: 'Adresse du portefeuille',
+  token: 'Jeton',
+};
+
+const fields = {
+  name: z
+    .string({ error: 'obligatoire' })
+    .trim()
+    .min(1, { error: 'obligatoire' })
+    .max(100, { error: '100 caractères au plus' }),
+  credentials: z.record(z.string(), z.string().trim().max(4000)),
+  isTestnet: z.boolean({ error: 'vrai ou faux' }),
+  isDefault: z.boolean({ error: 'vrai ou faux' }),
+  isActive: z.boolean({ error: 'vrai ou faux' }),
+};
+const createSchema = z.object({
+  name: fields.name,
+  exchange: z.string({ error: 'obligatoire' }).min(1, { error: 'obligatoire' }),
+  credentials: fields.credentials.default({}),
+  isTestnet: fields.isTestnet.default(false),
+  isDefault: fields.isDefault.default(false),
+  isActive: fields.isActive.default(true),
+});
+const updateSchema = z.object({
+  name: fields.name.optional(),
+  credentials: fields.credentials.optional(),
+  isTestnet: fields.isTestnet.optional(),
+  isDefault: fields.isDefault.optional(),
+  isActive: fields.isActive.optional(),
+});
+
+/** Only the fields the exchange requires, all filled; the testnet switch only where a sandbox exists. */
+function checkExchangeInput(exchangeId: string, credentials: Credentials | undefined, isTestnet: boolean | undefined) {
+  const exchange = findExchange(exchangeId);
+  if (!exchange) throw new ValidationError(`Exchange : inconnu (${exchangeId})`, 'exchange');
+  if (credentials) {
+    for (const field of exchange.requiredCredentials) {
+      if (!credentials[field]) {
+        throw new ValidationError(
+          `${CREDENTIAL_LABELS[field] ?? field} : obligatoire pour ${exchange.name}`,
+          `credentials.${field}`,
+        );
+      }
+    }
+    for (const field of Object.keys(credentials)) {
+      if (!exchange.requiredCredentials.includes(field)) {
+        throw new ValidationError(
+          `${CREDENTIAL_LABELS[field] ?? field} : inutile pour ${exchange.name}`,
+          `credentials.${field}`,
+        );
+      }
+    }
+  }
+  if (isTestnet && !exchange.sandbox) {
+    throw new ValidationError(`Testnet : ${exchange.name} n'a pas de testnet`, 'isTestnet');
+  }
+  return exchange;
+}
+
+function toJson(b: Broker) {
+  return {
+    id: b.id,
+    name: b.name,
+    exchange: b.exchange,
+    exchangeName: findExchange(b.exchange)?.name ?? b.exchange,
+    credentialsHint: b.credentials_hint,
+    isDefault: b.is_default,
+    isTestnet: b.is_testnet,
+    isActive: b.is_active,
+    validatedAt: b.validated_at,
+    createdAt: b.created_at,
+  };
+}
+
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new ConflictError('Nom : un broker porte déjà ce nom', 'name', 'BROKER_NAME_TAKEN');
+    throw error;
+  }
+}
+
+/** `GET /api/exchanges`: what a broker can be opened on. */
+export function exchangesRoutes(): Router {
+  const router = Router();
+  router.use(requireUser);
+  router.get('/', (_req, res) => {
+    res.json(
+      exchangeCatalog().map(({ id, name, requiredCredentials, sandbox }) => ({
+        id,
+        name,
+        requiredCredentials,
+        sandbox,
+      })),
+    );
+  });
+  return router;
+}
+
+/**
+ * The user's exchange accounts. Credentials are encrypted before they are written and never sent back (a masked hint
+ * is); a new account or new credentials are tested through the broker actor, and kept only if the exchange accepts
+ * them.
+ */
+export function brokersRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const balance = (brokerId: number) => deps.brokerRequests!.call<BalanceLine[]>(brokerId, 'balance', { brokerId });
+
+  /** Makes `brokerId` the user's only default broker. */
+  async function makeDefault(userId: number, brokerId: number): Promise<void> {
+    await deps.db.transaction(async (trx) => {
+      await trx('brokers')
+        .where({ user_id: userId, is_default: true })
+        .whereNot({ id: brokerId })
+        .update({ is_default: false });
+      await trx('brokers').where({ user_id: userId, id: brokerId }).update({ is_default: true });
+      await trx('users').where({ id: userId }).update({ default_broker_id: brokerId });
+    });
+  }
+
+  router.get('/', async (_req, res) => {
+    const rows = await tenant(res).query(Broker).orderBy('name');
+    res.json(rows.map(toJson));
+  });
+
+  router.post('/', async (req, res) => {
+    const data = parse(createSchema, req.body, LABELS);
+    const exchange = checkExchangeInput(data.exchange, data.credentials, data.isTestnet);
+    const user = currentUser(res);
+    const hasCredentials = exchange.id !== PAPER;
+    const row = await uniqueName(() =>
+      tenant(res).insert(Broker, {
+        name: data.name,
+        exchange: exchange.id,
+        credentials_enc: hasCredentials ? encryptCredentials(data.credentials, deps.config.SECRET_KEY, user.id) : null,
+        credentials_hint: hasCredentials ? credentialsHint(data.credentials) : null,
+        is_testnet: data.isTestnet,
+        is_active: data.isActive,
+        is_default: false,
+      }),
+    );
+    if (exchange.id === PAPER) await fundPaperAccount(deps.db, row.id, deps.config.PAPER_STARTING_BALANCE_USDT);
+    let lines: BalanceLine[];
+    try {
+      lines = await balance(row.id);
+    } catch (error) {
+      // Refused by the exchange: nothing is kept.
+      await tenant(res).remove(Broker, row.id, NOT_FOUND);
+      throw error;
+    }
+    await tenant(res).update(Broker, row.id, { validated_at: new Date() }, NOT_FOUND);
+    if (data.isDefault) await makeDefault(user.id, row.id);
+    res.status(201).json({ broker: toJson(await tenant(res).find(Broker, row.id, NOT_FOUND)), balance: lines });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(toJson(await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND)));
+  });
+
+  router.put('/:id', async (req, res) => {
+    const id = idParam(req.params.id, NOT_FOUND);
+    const data = parse(updateSchema, req.body, LABELS);
+    const current = await tenant(res).find(Broker, id, NOT_FOUND);
+    const credentials = current.exchange === PAPER ? undefined : data.credentials;
+    checkExchangeInput(current.exchange, credentials, data.isTestnet);
+    const user = currentUser(res);
+    const patch: Partial<Broker> = {};
+    if (data.name !== undefined) patch.name = data.name;
+    if (data.isActive !== undefined) patch.is_active = data.isActive;
+    if (data.isTestnet !== undefined) patch.is_testnet = data.isTestnet;
+    if (credentials) {
+      patch.credentials_enc = encryptCredentials(credentials, deps.config.SECRET_KEY, user.id);
+      patch.credentials_hint = credentialsHint(credentials);
+    }
+    await uniqueName(() => tenant(res).update(Broker, id, { ...patch, updated_at: new Date() }, NOT_FOUND));
+    let lines: BalanceLine[] | undefined;
+    if (credentials || data.isTestnet !== undefined) {
+      try {
+        lines = await balance(id);
+      } catch (error) {
+        // New credentials the exchange refuses are not kept: the previous ones come back.
+        await tenant(res).update(
+          Broker,
+          id,
+          {
+            credentials_enc: current.credentials_enc,
+            credentials_hint: current.credentials_hint,
+            is_testnet: current.is_testnet,
+            updated_at: new Date(),
+          },
+          NOT_FOUND,
+        );
+        throw error;
+      }
+      await tenant(res).update(Broker, id, { validated_at: new Date() }, NOT_FOUND);
+    }
+    if (data.isDefault) await makeDefault(user.id, id);
+    res.json({ broker: toJson(await tenant(res).find(Broker, id, NOT_FOUND)), ...(lines ? { balance: lines } : {}) });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await tenant(res).remove(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
+    res.status(204).end();
+  });
+
+  router.post('/:id/test', async (req, res) => {
+    const broker = await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
+    const lines = await balance(broker.id);
+    await tenant(res).update(Broker, broker.id, { validated_at: new Date() }, NOT_FOUND);
+    res.json({ balance: lines });
+  });
+
+  return router;
+}
