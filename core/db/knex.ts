@@ -16,10 +16,17 @@ export function knexConfig(databaseUrl: string, pool = { min: 0, max: 10 }): Kne
   };
 }
 
-/** Opens a Knex instance and binds the Objection models to it. */
-export function createDb(databaseUrl: string, pool?: { min: number; max: number }): Knex {
+/**
+ * Opens a Knex instance and binds the Objection models to it. The binding is process-wide: a second pool that must
+ * not take the models over (a test's side connection) passes `bindModels: false`.
+ */
+export function createDb(
+  databaseUrl: string,
+  pool?: { min: number; max: number },
+  options: { bindModels?: boolean } = {},
+): Knex {
   const db = knexFactory(knexConfig(databaseUrl, pool));
-  Model.knex(db);
+  if (options.bindModels ?? true) Model.knex(db);
   return db;
 }
 

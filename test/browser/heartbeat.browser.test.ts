@@ -29,9 +29,10 @@ describeWithFixtures('Heartbeat page', () => {
   }, 60_000);
 
   afterAll(async () => {
+    // The page polls the app until the browser is gone.
+    await browser?.close();
     await stopLiveness();
     await h.close();
-    await browser?.close();
     await server.close();
     await app.close();
   });

@@ -57,7 +57,7 @@ export class HeartbeatHarness {
     this.clock = new ManualClock(start);
     this.fake = new FakeBinance(this.clock);
     this.fake.setMarket(trades);
-    this.db = createDb(process.env.DATABASE_URL!, { min: 0, max: 5 });
+    this.db = createDb(process.env.DATABASE_URL!, { min: 0, max: 5 }, { bindModels: false });
     this.tickQueue = openQueue(QUEUES.tick, process.env.REDIS_URL!, this.prefix);
   }
 

@@ -11,7 +11,7 @@ import { ManualClock } from '../helpers/manual-clock';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 it('writes its start and stop times and its connection state', async () => {
-  const db = createDb(process.env.DATABASE_URL!, { min: 0, max: 2 });
+  const db = createDb(process.env.DATABASE_URL!, { min: 0, max: 2 }, { bindModels: false });
   const fake = new FakeBinance(new ManualClock(Date.now()));
   const { wsUrl, restUrl } = await fake.listen();
   const before = (await db('heartbeat_status').max<{ max: number | null }>('id as max').first())?.max ?? 0;
