@@ -2,18 +2,15 @@
 // `ws` client → parse → aggregate, with the actor as it runs (leader lock, raw-stream relay, database and Redis).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { HeartbeatActor } from '../actors/heartbeat/heartbeat.actor';
 import { loadConfig } from '../core/config';
 import { createDb, migrateLatest } from '../core/db/knex';
-import { createLogger } from '../core/logger';
 import { EventPublisher } from '../core/realtime/publisher';
 import { createRedis } from '../core/redis';
-import { openQueue } from '../queues/connection';
 import { ManualClock } from '../test/helpers/manual-clock';
 import { report, save } from './harness';
+import { MINUTE, startBenchHeartbeat } from './heartbeat';
 
 const MESSAGES = 1_000_000;
-const MINUTE = 60_000;
 
 async function waitFor(probe: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -36,32 +33,10 @@ async function main(): Promise<void> {
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve) => feed.stdout!.once('data', (d: Buffer) => resolve(Number(d))));
-  const tickQueue = openQueue('tick', config.REDIS_URL, config.QUEUE_PREFIX);
-  const actor = new HeartbeatActor({
-    db,
-    redis,
-    publisher: new EventPublisher(redis, config.QUEUE_PREFIX),
-    tickQueue,
-    logger: createLogger('silent', 'bench'),
-    clock,
-    settings: {
-      wsUrl: `ws://127.0.0.1:${port}`,
-      restUrl: `http://127.0.0.1:${port}`,
-      symbols: ['XRPETH'],
-      stream: 'trade',
-      graceMs: 1_000,
-      replayMaxMs: 120_000,
-      backfillMaxMs: 3_600_000,
-      idleTimeoutMs: 60_000,
-      lockTtlMs: 10_000,
-      prefix: config.QUEUE_PREFIX,
-    },
-  });
-  await actor.start();
-  await waitFor(() => actor.stats.connections === 1);
-  // Past the priming (empty history here), so that every message goes straight to the aggregator.
-  await clock.advanceTo(start + MINUTE + 1_000, () => actor.idle());
-  await actor.idle();
+  const publisher = new EventPublisher(redis, config.QUEUE_PREFIX);
+  const urls = { wsUrl: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}` };
+  // The feed server answers an empty history: the priming passes and every message goes to the aggregator.
+  const { actor, close } = await startBenchHeartbeat({ config, db, publisher, urls, symbol: 'XRPETH', clock, start });
 
   feed.stdin!.write('go\n');
   await waitFor(() => actor.stats.messages > 0);
@@ -79,9 +54,7 @@ async function main(): Promise<void> {
   save({ heartbeat_ws_msgs_per_s: rate });
 
   feed.kill();
-  await actor.stop();
-  await tickQueue.obliterate({ force: true });
-  await tickQueue.close();
+  await close();
   await redis.quit();
   await db.destroy();
 }

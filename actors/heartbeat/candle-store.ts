@@ -76,15 +76,7 @@ export async function recordCloses(
   });
 }
 
-/** The open time of the most recent stored 1m candle of `symbol`, if any. */
-export async function lastStoredMinute(db: Knex, symbol: string): Promise<number | undefined> {
-  const row = await db('candles')
-    .where({ source: SOURCE, symbol, timeframe: '1m' })
-    .max<{ max: Date | null }>('open_time as max')
-    .first();
-  return row?.max ? row.max.getTime() : undefined;
-}
-
+/** The open time of the first stored 1m candle of `symbol`, if any: where coherence starts to count. */
 export async function firstStoredMinute(db: Knex, symbol: string): Promise<number | undefined> {
   const row = await db('candles')
     .where({ source: SOURCE, symbol, timeframe: '1m' })

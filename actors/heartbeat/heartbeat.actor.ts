@@ -208,12 +208,17 @@ export class HeartbeatActor {
     return work;
   }
 
-  private async disconnect(): Promise<void> {
+  /** Forgets the current connection's aggregators and timers; a priming still under way sees it and stops. */
+  private dropFeeds(): void {
     this.connection++;
-    clearInterval(this.repairTimer);
     this.cancelClose?.();
     this.cancelPrime?.();
     this.feeds = new Map();
+  }
+
+  private async disconnect(): Promise<void> {
+    clearInterval(this.repairTimer);
+    this.dropFeeds();
     await this.stream?.stop();
     this.stream = undefined;
     await this.raw.stop();
@@ -241,10 +246,7 @@ export class HeartbeatActor {
 
   private disconnected(reason: string): void {
     this.deps.logger.warn({ reason }, 'heartbeat disconnected');
-    this.connection++;
-    this.cancelClose?.();
-    this.cancelPrime?.();
-    this.feeds = new Map();
+    this.dropFeeds();
     void this.setConnected(false, reason);
   }
 

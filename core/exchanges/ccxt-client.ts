@@ -77,8 +77,4 @@ export class ExchangeClients {
     this.privates.set(String(brokerId), { version, exchange });
     return exchange;
   }
-
-  forget(brokerId: number): void {
-    this.privates.delete(String(brokerId));
-  }
 }

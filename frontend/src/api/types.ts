@@ -1,3 +1,4 @@
+export type { HeartbeatSignal } from '@core/realtime/events';
 import type { DisplayTimezone, Language, Theme } from '@/stores/prefs';
 
 export interface User {
@@ -27,14 +28,6 @@ export interface DebugState {
 export interface SignedIn {
   user: User;
   csrfToken: string;
-}
-
-export interface HeartbeatSignal {
-  symbol: string;
-  timeframe: string;
-  candleTime: number;
-  receivedAt: number;
-  backfilled: boolean;
 }
 
 export interface HeartbeatStatus {
