@@ -50,7 +50,7 @@ export function heartbeatRoutes(deps: AppDeps): Router {
   router.use(requireUser);
 
   router.get('/status', async (_req, res) => {
-    const [state, row, alerts, last] = await Promise.all([
+    const [state, row, alerts] = await Promise.all([
       heartbeatState(deps.db, deps.redis, deps.config.QUEUE_PREFIX),
       deps
         .db('heartbeat_status')
@@ -60,11 +60,17 @@ export function heartbeatRoutes(deps: AppDeps): Router {
         ])
         .first(),
       deps.db('alerts').where('kind', 'like', 'heartbeat%').whereNull('resolved_at').orderBy('id', 'desc').limit(10),
-      deps.db('candles_heartbeat').orderBy('received_at', 'desc').first('received_at'),
     ]);
+    // The last signal of the pairs this heartbeat follows, not of pairs followed once and dropped since.
+    const symbols: string[] = row?.symbols_monitored ?? [];
+    const last = await deps
+      .db('candles_heartbeat')
+      .whereIn('symbol', symbols)
+      .orderBy('received_at', 'desc')
+      .first('received_at');
     res.json({
       ...state,
-      symbols: row?.symbols_monitored ?? [],
+      symbols,
       lastApplicationStart: row?.last_application_start ?? null,
       lastApplicationStop: row?.last_application_stop ?? null,
       lastError: row?.last_error ?? null,

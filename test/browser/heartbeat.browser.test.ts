@@ -58,6 +58,8 @@ describeWithFixtures('Heartbeat page', () => {
     expect(await oneMinute.first().textContent()).toBe('19.10.11_01:09');
     expect(await oneMinute.first().getAttribute('class')).toBe('history');
     expect(await page.getByTestId('signals-1h').locator('li.history').allTextContents()).toEqual(['19.10.11_00:00']);
+    // The last signal is this heartbeat's pair's, whatever other pairs the database holds.
+    await page.getByTestId('heartbeat-connection').getByText('11/10/2019 01:10:01 UTC').waitFor();
 
     await h.runMinutes(actor, h.start - 5_000 + 70 * MINUTE, h.start - 5_000 + 75 * MINUTE);
     await page.getByTestId('signals-5m').locator('li.live').first().waitFor();
