@@ -1,8 +1,12 @@
 import { ExchangeClients } from '../core/exchanges/ccxt-client';
+import { EventPublisher } from '../core/realtime/publisher';
 import { evictionPolicy } from '../core/redis';
+import { openQueue } from '../queues/connection';
+import { QUEUES } from '../queues/names';
 import { BrokerOperations } from './broker/broker.operations';
 import { BrokerWorkers } from './broker/broker-workers';
 import { startActors } from './host';
+import { marketsActor, requestMissingMarkets } from './markets/markets.actor';
 import { runProcess } from './process';
 import { systemActor } from './system.actor';
 
@@ -15,24 +19,40 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   if (policy && policy !== 'noeviction') {
     logger.warn({ policy }, 'Redis maxmemory-policy should be noeviction: jobs can be lost under memory pressure');
   }
-  const host = await startActors([systemActor({ db, redis, prefix: config.QUEUE_PREFIX, logger })], {
-    redisUrl: config.REDIS_URL,
-    prefix: config.QUEUE_PREFIX,
-    logger,
-  });
+  const prefix = config.QUEUE_PREFIX;
+  const clients = new ExchangeClients(config.EXCHANGE_API_OVERRIDES);
+  const publisher = new EventPublisher(redis, prefix);
+  const host = await startActors(
+    [
+      systemActor({ db, redis, prefix, logger }),
+      marketsActor({ db, clients, publisher, logger, paperSource: config.PAPER_PRICE_SOURCE }),
+    ],
+    { redisUrl: config.REDIS_URL, prefix, logger },
+  );
   const subscriber = redis.duplicate();
   const brokers = new BrokerWorkers({
     db,
     subscriber,
     redisUrl: config.REDIS_URL,
-    prefix: config.QUEUE_PREFIX,
+    prefix,
     logger,
-    operations: new BrokerOperations(db, new ExchangeClients(config.EXCHANGE_API_OVERRIDES), config.SECRET_KEY),
+    lockMs: config.BROKER_JOB_LOCK_MS,
+    operations: new BrokerOperations(
+      db,
+      clients,
+      config.SECRET_KEY,
+      { priceSource: config.PAPER_PRICE_SOURCE, slippage: config.PAPER_SLIPPAGE },
+      publisher,
+    ),
   });
   await brokers.start();
+  const markets = openQueue(QUEUES.markets, config.REDIS_URL, prefix);
+  const missing = await requestMissingMarkets(db, markets, config.PAPER_PRICE_SOURCE);
+  if (missing.length) logger.info({ exchanges: missing }, 'loading missing markets in the background');
   return async () => {
     await host.close();
     await brokers.close();
+    await markets.close();
     await subscriber.quit();
   };
 });

@@ -57,6 +57,12 @@ const schema = z
         return z.NEVER;
       }),
     BROKER_REPLY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    BROKER_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+    PAPER_PRICE_SOURCE: z.string().min(1).default('binance'),
+    PAPER_SLIPPAGE: z
+      .string()
+      .regex(/^0(\.\d+)?$/, 'fraction décimale attendue (ex. 0.0005)')
+      .default('0.0005'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.SECRET_KEY || env.SECRET_KEY.length < 32)) {

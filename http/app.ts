@@ -4,6 +4,8 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { UI_DIST } from '../core/paths';
+import { openQueue } from '../queues/connection';
+import { QUEUES } from '../queues/names';
 import type { AppDeps } from './context';
 import { bullBoard, BULL_BOARD_PATH } from './admin/bull-board';
 import { loadUser, requireUser } from './auth.middleware';
@@ -13,6 +15,8 @@ import { BrokerRequests } from './broker-requests';
 import { brokersRoutes, exchangesRoutes } from './routes/brokers.routes';
 import { debugRoutes } from './routes/debug.routes';
 import { heartbeatRoutes } from './routes/heartbeat.routes';
+import { marketsRoutes, symbolsRoutes } from './routes/markets.routes';
+import { tradesRoutes, tradingRoutes } from './routes/trading.routes';
 import { strategiesRoutes } from './routes/strategies.routes';
 import { systemRoutes } from './routes/system.routes';
 import { csrf } from './security';
@@ -31,6 +35,10 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/strategies', router: strategiesRoutes(), data: 'user' },
     { path: '/api/exchanges', router: exchangesRoutes(), data: 'system' },
     { path: '/api/brokers', router: brokersRoutes(deps), data: 'user' },
+    { path: '/api/markets', router: marketsRoutes(deps), data: 'system' },
+    { path: '/api/symbols', router: symbolsRoutes(deps), data: 'system' },
+    { path: '/api/trading', router: tradingRoutes(deps), data: 'user' },
+    { path: '/api/trades', router: tradesRoutes(), data: 'user' },
   ];
 }
 
@@ -50,7 +58,9 @@ export function createApp(given: AppDeps): WebApp {
       given.config.QUEUE_PREFIX,
       given.config.BROKER_REPLY_TIMEOUT_MS,
     );
-  const deps: AppDeps = { ...given, brokerRequests };
+  const marketsQueue =
+    given.marketsQueue ?? openQueue(QUEUES.markets, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
+  const deps: AppDeps = { ...given, brokerRequests, marketsQueue };
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -98,6 +108,7 @@ export function createApp(given: AppDeps): WebApp {
     close: async () => {
       await Promise.all(board.queues.map((q) => q.close()));
       await brokerRequests.close();
+      await marketsQueue.close();
       await sessions.close();
     },
   };

@@ -1,8 +1,17 @@
-import { Queue, QueueEvents } from 'bullmq';
-import { brokerQueue, brokersChannel, type BrokerJob, type BrokerReply } from '../actors/broker/broker-jobs';
+import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import {
+  brokerQueue,
+  brokersChannel,
+  type BrokerJobName,
+  type BrokerJobs,
+  type BrokerReply,
+} from '../actors/broker/broker-jobs';
 import { ExchangeError } from '../core/exchanges/errors';
+import { clientOrderId } from '../core/trading/client-order-id';
 import type { Redis } from '../core/redis';
 import { queueOptions, workerConnection } from '../queues/connection';
+
+const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
 
 /**
  * Asks the broker actor and waits for its answer, within a timeout. The web process never calls an exchange itself.
@@ -17,22 +26,20 @@ export class BrokerRequests {
     private readonly timeoutMs: number,
   ) {}
 
-  async call<T>(brokerId: number, name: BrokerJob['name'], data: BrokerJob['data']): Promise<T> {
-    const { queue, events } = await this.open(brokerId);
-    await this.redis.publish(brokersChannel(this.prefix), String(brokerId));
-    const job = await queue.add(name, data, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } });
-    let reply: BrokerReply<T>;
-    try {
-      reply = (await job.waitUntilFinished(events, this.timeoutMs)) as BrokerReply<T>;
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/timed out/i.test(message)) {
-        throw new ExchangeError('BROKER_TIMEOUT', `Pas de réponse du broker en ${this.timeoutMs / 1000} s`, 'timeout');
-      }
-      throw new ExchangeError('BROKER_FAILED', `Le broker a échoué : ${message}`, 'error');
-    }
-    if (!reply.ok) throw ExchangeError.fromJSON(reply.error);
-    return reply.value;
+  async call<N extends BrokerJobName>(name: N, data: BrokerJobs[N]['data']): Promise<BrokerJobs[N]['result']> {
+    return this.send(name, data, {});
+  }
+
+  /**
+   * An order job's id is its client order id: asking again for the same business key (a double click, a retried
+   * request) joins the job already there instead of adding one, and the actor looks the order up before sending.
+   */
+  placeOrder(data: BrokerJobs['createOrder']['data']): Promise<BrokerJobs['createOrder']['result']> {
+    return this.send('createOrder', data, {
+      jobId: `order-${clientOrderId(data.businessKey)}`,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+    });
   }
 
   async close(): Promise<void> {
@@ -41,6 +48,30 @@ export class BrokerRequests {
       await queue.close();
     }
     this.queues.clear();
+  }
+
+  private async send<N extends BrokerJobName>(
+    name: N,
+    data: BrokerJobs[N]['data'],
+    options: JobsOptions,
+  ): Promise<BrokerJobs[N]['result']> {
+    const { queue, events } = await this.open(data.brokerId);
+    await this.redis.publish(brokersChannel(this.prefix), String(data.brokerId));
+    const job = await queue.add(name, data, { ...KEEP, ...options });
+    let reply: BrokerReply<BrokerJobs[N]['result']>;
+    try {
+      // Also answers at once for a job that already finished (the same order asked again).
+      reply = (await job.waitUntilFinished(events, this.timeoutMs)) as BrokerReply<BrokerJobs[N]['result']>;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/timed out/i.test(message)) {
+        throw new ExchangeError('BROKER_TIMEOUT', `Pas de réponse du broker en ${this.timeoutMs / 1000} s`, 'timeout');
+      }
+      throw new ExchangeError('BROKER_FAILED', `Le broker a échoué : ${message}`, 'error');
+    }
+    if (!reply) throw new ExchangeError('BROKER_FAILED', 'Le broker a terminé sans réponse', 'error');
+    if (!reply.ok) throw ExchangeError.fromJSON(reply.error);
+    return reply.value;
   }
 
   private async open(brokerId: number) {

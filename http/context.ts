@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../core/config';
 import type { EventPublisher } from '../core/realtime/publisher';
 import type { Redis } from '../core/redis';
+import type { Queue } from 'bullmq';
 import type { BrokerRequests } from './broker-requests';
 
 /** What the web app is built from; tests build it with their own config and connections. */
@@ -14,4 +15,6 @@ export interface AppDeps {
   publisher: EventPublisher;
   /** Built by createApp when not given. */
   brokerRequests?: BrokerRequests;
+  /** The markets actor's mailbox. Built by createApp when not given. */
+  marketsQueue?: Queue;
 }

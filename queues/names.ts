@@ -7,6 +7,8 @@ export const QUEUES = {
   system: 'system',
   /** One `tick` per closed timeframe, from the heartbeat; the dispatcher fans it out to strategies. */
   tick: 'tick',
+  /** Loads an exchange's markets into `exchange_symbols`, one job per exchange at a time. */
+  markets: 'markets',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

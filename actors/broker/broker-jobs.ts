@@ -1,4 +1,8 @@
+import type { BalanceLine } from '../../core/brokers/paper-account';
 import type { ExchangeError } from '../../core/exchanges/errors';
+import type { OrderRequest, OrderView } from '../../core/trading/orders';
+import type { Candle } from '../../core/trading/venue';
+import type { TradeView } from './trade-record';
 
 /** One queue per broker account: its jobs run one at a time, at the exchange's pace. */
 export const brokerQueue = (brokerId: number) => `broker-${brokerId}`;
@@ -6,8 +10,40 @@ export const brokerQueue = (brokerId: number) => `broker-${brokerId}`;
 /** The Redis channel on which the web process asks workers to serve a broker's queue. */
 export const brokersChannel = (prefix: string) => `${prefix}:brokers`;
 
-/** Jobs carry the broker id, never a credential: payloads are stored in clear in Redis and shown in Bull Board. */
-export type BrokerJob = { name: 'balance'; data: { brokerId: number } };
+/** Who asked for an order, recorded on its trade. */
+export interface OrderOrigin {
+  userId: number;
+  source: 'manual' | 'strategy' | 'webhook';
+  strategyId?: number;
+  activeStrategyId?: number;
+  webhookId?: number;
+}
+
+/**
+ * Every broker job, its data and its result. Jobs carry the broker id, never a credential: payloads are stored in
+ * clear in Redis and shown in Bull Board.
+ */
+export interface BrokerJobs {
+  balance: { data: { brokerId: number }; result: BalanceLine[] };
+  tickers: { data: { brokerId: number; symbols?: string[] }; result: Record<string, string> };
+  /**
+   * `businessKey` identifies the order for its whole life (`manual:<user>:<request id>`…); the client order id and
+   * the job id derive from it, so the same order asked twice is placed once.
+   */
+  createOrder: {
+    data: { brokerId: number; businessKey: string; origin: OrderOrigin; request: OrderRequest };
+    result: TradeView;
+  };
+  cancelOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
+  fetchOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
+  openOrders: { data: { brokerId: number; symbol?: string }; result: OrderView[] };
+  ohlcv: {
+    data: { brokerId: number; symbol: string; timeframe: string; since?: number; limit?: number };
+    result: Candle[];
+  };
+}
+
+export type BrokerJobName = keyof BrokerJobs;
 
 /** A job's outcome: exchange refusals are answers, not failures to retry. */
 export type BrokerReply<T> = { ok: true; value: T } | { ok: false; error: ReturnType<ExchangeError['toJSON']> };

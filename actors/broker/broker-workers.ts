@@ -6,7 +6,8 @@ import { ExchangeError } from '../../core/exchanges/errors';
 import type { Redis } from '../../core/redis';
 import { workerOptions } from '../../queues/connection';
 import type { BrokerOperations } from './broker.operations';
-import { brokerQueue, brokersChannel, type BrokerJob, type BrokerReply } from './broker-jobs';
+import { brokerQueue, brokersChannel, type BrokerJobName, type BrokerReply } from './broker-jobs';
+import { UncertainOrderError } from './place-order';
 
 /**
  * The broker actor: one BullMQ worker per broker account, concurrency 1 and rate-limited from ccxt's `rateLimit`.
@@ -24,6 +25,8 @@ export class BrokerWorkers {
       prefix: string;
       logger: Logger;
       operations: BrokerOperations;
+      /** How long a job stays locked to its worker; a killed worker's job is taken over after about this long. */
+      lockMs: number;
     },
   ) {}
 
@@ -57,8 +60,10 @@ export class BrokerWorkers {
     const { db, redisUrl, prefix, logger } = this.options;
     const row: { exchange: string } | undefined = await db('brokers').where({ id: brokerId }).first('exchange');
     const rateLimit = (row && findExchange(row.exchange)?.rateLimit) || 0;
-    const worker = new Worker(brokerQueue(brokerId), (job: Job) => this.process(job as Job<BrokerJob['data']>), {
+    const worker = new Worker(brokerQueue(brokerId), (job: Job) => this.process(job), {
       ...workerOptions(redisUrl, prefix, 1),
+      lockDuration: this.options.lockMs,
+      stalledInterval: this.options.lockMs,
       ...(rateLimit ? { limiter: { max: 1, duration: rateLimit } } : {}),
     });
     worker.on('error', (error) => logger.error({ err: error, brokerId }, 'broker worker error'));
@@ -66,16 +71,15 @@ export class BrokerWorkers {
     return worker;
   }
 
-  private async process(job: Job<BrokerJob['data']>): Promise<BrokerReply<unknown>> {
+  private async process(job: Job): Promise<BrokerReply<unknown>> {
     try {
-      switch (job.name as BrokerJob['name']) {
-        case 'balance':
-          return { ok: true, value: await this.options.operations.balance(job.data.brokerId) };
-        default:
-          throw new Error(`job inconnu : ${job.name}`);
-      }
+      return { ok: true, value: await this.options.operations.run(job.name as BrokerJobName, job.data) };
     } catch (error) {
       if (error instanceof ExchangeError) return { ok: false, error: error.toJSON() };
+      if (error instanceof UncertainOrderError && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        return { ok: false, error: error.cause.toJSON() };
+      }
+      // Thrown: BullMQ retries the job (orders are looked up before being sent again).
       throw error;
     }
   }

@@ -1,9 +1,16 @@
 import type { Knex } from 'knex';
-import { paperBalance, type BalanceLine } from '../../core/brokers/paper-account';
+import { PaperVenue } from '../../core/brokers/paper-venue';
 import { decryptCredentials } from '../../core/crypto/credentials';
 import { findExchange, PAPER } from '../../core/exchanges/catalog';
 import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
+import { CcxtVenue } from '../../core/exchanges/ccxt-venue';
 import { ExchangeError, mapExchangeError } from '../../core/exchanges/errors';
+import type { EventPublisher } from '../../core/realtime/publisher';
+import { clientOrderId } from '../../core/trading/client-order-id';
+import type { Venue } from '../../core/trading/venue';
+import type { BrokerJobName, BrokerJobs } from './broker-jobs';
+import { placeOrder } from './place-order';
+import { findTrade, syncOrder, tradeView, type TradeRow } from './trade-record';
 
 interface BrokerRow {
   id: number;
@@ -14,58 +21,109 @@ interface BrokerRow {
   updated_at: Date;
 }
 
+export interface PaperSettings {
+  /** The exchange whose public prices and markets the paper exchange uses. */
+  priceSource: string;
+  /** Market-order slippage, as a fraction. */
+  slippage: string;
+}
+
+type Handlers = { [N in BrokerJobName]: (data: BrokerJobs[N]['data']) => Promise<BrokerJobs[N]['result']> };
+
 /**
- * What the broker actor does for one job. The only code that calls an exchange's private API; every ccxt error
- * is mapped here, once.
+ * What the broker actor does for each job. The only code that reaches an exchange's private API, through a Venue
+ * (ccxt, or the paper exchange) whose errors are mapped once.
  */
 export class BrokerOperations {
   constructor(
     private readonly db: Knex,
     private readonly clients: ExchangeClients,
     private readonly secretKey: string,
+    private readonly paper: PaperSettings,
+    private readonly publisher?: EventPublisher,
   ) {}
 
-  async balance(brokerId: number): Promise<BalanceLine[]> {
-    const broker = await this.broker(brokerId);
-    if (broker.exchange === PAPER) return paperBalance(this.db, broker.id);
-    const name = findExchange(broker.exchange)?.name ?? broker.exchange;
+  readonly handlers: Handlers = {
+    balance: async ({ brokerId }) => (await this.venue(brokerId)).balance(),
+    tickers: async ({ brokerId, symbols }) => (await this.venue(brokerId)).tickers(symbols),
+    createOrder: async ({ brokerId, businessKey, origin, request }) => {
+      const venue = await this.venue(brokerId, origin.userId);
+      try {
+        return tradeView(await this.announce(await placeOrder(this.db, venue, brokerId, businessKey, origin, request)));
+      } catch (error) {
+        // A refused or uncertain attempt is on record too: let the pages show it.
+        const trade = await findTrade(this.db, clientOrderId(businessKey));
+        if (trade) await this.announce(trade);
+        throw error;
+      }
+    },
+    cancelOrder: async ({ brokerId, orderId, symbol }) => {
+      const order = await (await this.venue(brokerId)).cancelOrder(orderId, symbol);
+      const trade = await syncOrder(this.db, brokerId, order);
+      if (trade) await this.announce(trade);
+      return order;
+    },
+    fetchOrder: async ({ brokerId, orderId, symbol }) => {
+      const order = await (await this.venue(brokerId)).fetchOrder(orderId, symbol);
+      await syncOrder(this.db, brokerId, order);
+      return order;
+    },
+    openOrders: async ({ brokerId, symbol }) => (await this.venue(brokerId)).openOrders(symbol),
+    ohlcv: async ({ brokerId, symbol, timeframe, since, limit }) =>
+      (await this.venue(brokerId)).ohlcv(symbol, timeframe, since, limit),
+  };
+
+  run<N extends BrokerJobName>(name: N, data: BrokerJobs[N]['data']): Promise<BrokerJobs[N]['result']> {
+    const handler = this.handlers[name] as ((d: BrokerJobs[N]['data']) => Promise<BrokerJobs[N]['result']>) | undefined;
+    if (!handler) throw new Error(`job inconnu : ${String(name)}`);
+    return handler(data);
+  }
+
+  /** The public side of the paper exchange: real markets and prices from the configured source. */
+  async paperSource(): Promise<Venue> {
+    const source = this.paper.priceSource;
+    const name = findExchange(source)?.name ?? source;
     try {
-      const exchange = await this.exchange(broker);
-      const balance = await exchange.fetchBalance();
-      const totals = (balance.total ?? {}) as unknown as Record<string, number | undefined>;
-      const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>;
-      const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>;
-      return Object.keys(totals)
-        .filter((asset) => Number(totals[asset]) > 0)
-        .sort()
-        .map((asset) => ({
-          asset,
-          free: exchange.numberToString(free[asset] ?? 0),
-          used: exchange.numberToString(used[asset] ?? 0),
-          total: exchange.numberToString(totals[asset] ?? 0),
-        }));
+      return new CcxtVenue(await this.clients.markets(source, false), name);
     } catch (error) {
       throw mapExchangeError(error, name);
     }
   }
 
-  private async broker(brokerId: number): Promise<BrokerRow> {
-    const row = await this.db<BrokerRow>('brokers').where({ id: brokerId }).first();
-    if (!row) throw new ExchangeError('BROKER_NOT_FOUND', 'Broker introuvable', 'not_found');
-    return row;
+  private async announce(trade: TradeRow): Promise<TradeRow> {
+    await this.publisher?.publish(
+      'trades:changed',
+      { brokerId: Number(trade.broker_id), tradeId: Number(trade.id), status: trade.status },
+      { userId: Number(trade.user_id) },
+    );
+    return trade;
   }
 
-  private exchange(broker: BrokerRow) {
+  /** `userId`, when given, must own the broker: a job can never act on another user's account. */
+  private async venue(brokerId: number, userId?: number): Promise<Venue> {
+    const broker: BrokerRow | undefined = await this.db('brokers')
+      .where({ id: brokerId, ...(userId ? { user_id: userId } : {}) })
+      .first();
+    if (!broker) throw new ExchangeError('BROKER_NOT_FOUND', 'Broker introuvable', 'not_found');
+    if (broker.exchange === PAPER) {
+      return new PaperVenue(this.db, broker.id, () => this.paperSource(), this.paper.slippage);
+    }
+    const name = findExchange(broker.exchange)?.name ?? broker.exchange;
     if (!broker.credentials_enc) {
       throw new ExchangeError('BROKER_NO_CREDENTIALS', 'Ce broker n’a pas de clés API', 'auth', 'credentials');
     }
     const credentials = decryptCredentials(broker.credentials_enc, this.secretKey, broker.user_id);
-    return this.clients.forBroker(
-      broker.id,
-      broker.updated_at.toISOString(),
-      broker.exchange,
-      broker.is_testnet,
-      credentials,
-    );
+    try {
+      const exchange = await this.clients.forBroker(
+        broker.id,
+        broker.updated_at.toISOString(),
+        broker.exchange,
+        broker.is_testnet,
+        credentials,
+      );
+      return new CcxtVenue(exchange, name);
+    } catch (error) {
+      throw mapExchangeError(error, name);
+    }
   }
 }

@@ -10,6 +10,8 @@ const OPTIONS = {
   fetchMargins: false,
   adjustForTimeDifference: false,
   defaultType: 'spot',
+  // We ask for one symbol's open orders or accept the heavier all-symbols call knowingly.
+  warnOnFetchOpenOrdersWithoutSymbol: false,
 };
 
 /** Points every REST base of the exchange at `base` (a local fake exchange in tests, a proxy in production). */

@@ -12,6 +12,19 @@ export interface ServerToClientEvents {
    * are carried, the page shows no more; `received` counts them all.
    */
   'heartbeat:stream': (payload: { messages: string[]; received: number }) => void;
+  /**
+   * The markets actor's progress loading an exchange's markets into `exchange_symbols` (status bar:
+   * `Chargement 'binance' 42%`); `done` with `count` when stored, `error` when it failed.
+   */
+  'markets:progress': (payload: {
+    exchange: string;
+    percent: number;
+    done: boolean;
+    count?: number;
+    error?: string;
+  }) => void;
+  /** One of the user's trades was written or changed (order placed, filled, cancelled): refetch the lists. */
+  'trades:changed': (payload: { brokerId: number; tradeId: number; status: string }) => void;
   /** The signed-in user's account changed in another tab or device (preferences). */
   'account:updated': (payload: {
     theme: 'dark' | 'light';

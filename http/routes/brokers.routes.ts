@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import type { BalanceLine } from '../../core/brokers/paper-account';
+import { requestMarkets } from '../../actors/markets/markets.actor';
+import { marketsExchangeOf } from '../../core/exchanges/markets';
 import { fundPaperAccount } from '../../core/brokers/paper-account';
 import { credentialsHint, encryptCredentials, type Credentials } from '../../core/crypto/credentials';
 import { isUniqueViolation } from '../../core/db/errors';
@@ -137,7 +139,7 @@ export function exchangesRoutes(): Router {
  */
 export function brokersRoutes(deps: AppDeps): Router {
   const router = Router();
-  const balance = (brokerId: number) => deps.brokerRequests!.call<BalanceLine[]>(brokerId, 'balance', { brokerId });
+  const balance = (brokerId: number) => deps.brokerRequests!.call('balance', { brokerId });
 
   /** Makes `brokerId` the user's only default broker. */
   async function makeDefault(userId: number, brokerId: number): Promise<void> {
@@ -241,6 +243,20 @@ export function brokersRoutes(deps: AppDeps): Router {
     const lines = await balance(broker.id);
     await tenant(res).update(Broker, broker.id, { validated_at: new Date() }, NOT_FOUND);
     res.json({ balance: lines });
+  });
+
+  router.post('/:id/markets', async (req, res) => {
+    const broker = await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
+    const exchange = marketsExchangeOf(broker.exchange, deps.config.PAPER_PRICE_SOURCE);
+    const jobId = await requestMarkets(deps.marketsQueue!, exchange);
+    res.status(202).json({ exchange, jobId });
+  });
+
+  router.post('/:id/markets', async (req, res) => {
+    const broker = await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
+    const exchange = marketsExchangeOf(broker.exchange, deps.config.PAPER_PRICE_SOURCE);
+    const jobId = await requestMarkets(deps.marketsQueue!, exchange);
+    res.status(202).json({ exchange, jobId });
   });
 
   return router;

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fixture } from '../helpers/fixtures';
+import { BinanceReject, FakeOrderBook, type FakeOrder } from './binance-orders';
 
 export interface FakeAccount {
   apiKey: string;
@@ -16,12 +17,37 @@ export interface FakeAccount {
  */
 export class FakeBinanceRest {
   readonly requests: { method: string; path: string; at: number }[] = [];
+  readonly book: FakeOrderBook;
+  /**
+   * Called once an order is accepted and stored, before the reply leaves: a test can kill the client here to play
+   * a crash between the exchange taking the order and the caller learning of it.
+   */
+  onOrderAccepted?: (order: FakeOrder) => Promise<void> | void;
+  /** Delays exchangeInfo, so that a page can be seen while markets load. */
+  exchangeInfoDelayMs = 0;
   private readonly server: Server;
   private readonly accounts = new Map<string, FakeAccount>();
   private readonly exchangeInfo = fixture('binance/rest/exchangeInfo_real_trimmed.json');
+  private readonly tickerTemplate = (
+    JSON.parse(fixture('ccxt/binance_static_response_spot_subset.json')) as {
+      methods: { fetchTicker: { httpResponse: Record<string, unknown> }[] };
+    }
+  ).methods.fetchTicker[0]!.httpResponse;
 
   constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
+    const symbols = (JSON.parse(this.exchangeInfo) as { symbols: ConstructorParameters<typeof FakeOrderBook>[0] })
+      .symbols;
+    this.book = new FakeOrderBook(symbols, (key) => this.accounts.get(key)?.balances ?? []);
+  }
+
+  /** Orders the exchange accepted (placed, whatever became of them). */
+  get orders(): FakeOrder[] {
+    return this.book.orders;
+  }
+
+  setPrice(symbol: string, price: string): void {
+    this.book.setPrice(symbol, price);
   }
 
   addAccount(account: FakeAccount): void {
@@ -49,17 +75,105 @@ export class FakeBinanceRest {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
-    if (url.pathname === '/api/v3/exchangeInfo') return reply(200, this.exchangeInfo);
-    if (url.pathname === '/api/v3/ping') return reply(200, {});
-    if (url.pathname === '/api/v3/time') return reply(200, { serverTime: Date.now() });
-
-    const account = this.authenticate(req, url, body);
-    if ('error' in account) return reply(account.status, account.error);
-    if (url.pathname === '/api/v3/account' && req.method === 'GET') {
-      const template = JSON.parse(fixture('binance/rest/account_response.json')) as Record<string, unknown>;
-      return reply(200, { ...template, balances: account.balances, updateTime: Date.now() });
+    try {
+      if (url.pathname === '/api/v3/exchangeInfo' && this.exchangeInfoDelayMs) {
+        await new Promise((resolve) => setTimeout(resolve, this.exchangeInfoDelayMs));
+      }
+      const pub = this.publicEndpoint(url);
+      if (pub !== undefined) return reply(200, pub);
+      const account = this.authenticate(req, url, body);
+      if ('error' in account) return reply(account.status, account.error);
+      const params = new URLSearchParams([url.search.slice(1), body].filter(Boolean).join('&'));
+      const route = `${req.method} ${url.pathname}`;
+      if (route === 'GET /api/v3/account') {
+        const template = JSON.parse(fixture('binance/rest/account_response.json')) as Record<string, unknown>;
+        return reply(200, { ...template, balances: account.balances, updateTime: Date.now() });
+      }
+      if (route === 'POST /api/v3/order') {
+        const order = this.book.place(account.apiKey, params, Date.now());
+        await this.onOrderAccepted?.(order);
+        return reply(200, { ...order, transactTime: order.time, workingTime: order.time });
+      }
+      if (route === 'GET /api/v3/order') return reply(200, this.queried(this.book.find(params)));
+      if (route === 'DELETE /api/v3/order') {
+        const order = this.book.cancel(account.apiKey, params, Date.now());
+        const { fills: _fills, time: _time, updateTime: _update, ...rest } = order;
+        return reply(200, { ...rest, origClientOrderId: order.clientOrderId, transactTime: order.updateTime });
+      }
+      if (route === 'GET /api/v3/openOrders') {
+        return reply(
+          200,
+          this.book.open(params.get('symbol')).map((o) => this.queried(o)),
+        );
+      }
+      reply(404, { code: -1000, msg: `Unknown path ${url.pathname}` });
+    } catch (error) {
+      if (error instanceof BinanceReject) return reply(error.status, { code: error.code, msg: error.message });
+      throw error;
     }
-    reply(404, { code: -1000, msg: `Unknown path ${url.pathname}` });
+  }
+
+  /** GET /api/v3/order and openOrders items: no fills, with `isWorking`. */
+  private queried(order: FakeOrder) {
+    const { fills: _fills, ...rest } = order;
+    return { ...rest, stopPrice: '0.00000000', icebergQty: '0.00000000', isWorking: true, workingTime: order.time };
+  }
+
+  private ticker(symbol: string) {
+    const last = this.book.price(symbol);
+    return { ...this.tickerTemplate, symbol, lastPrice: last, bidPrice: last, askPrice: last, closeTime: Date.now() };
+  }
+
+  /** The unsigned endpoints, or undefined for the others. */
+  private publicEndpoint(url: URL): unknown {
+    const q = url.searchParams;
+    switch (url.pathname) {
+      case '/api/v3/exchangeInfo':
+        return JSON.parse(this.exchangeInfo) as unknown;
+      case '/api/v3/ping':
+        return {};
+      case '/api/v3/time':
+        return { serverTime: Date.now() };
+      case '/api/v3/ticker/price': {
+        const symbols = q.get('symbols') ? (JSON.parse(q.get('symbols')!) as string[]) : null;
+        if (q.get('symbol'))
+          return { symbol: q.get('symbol'), price: this.book.price(this.book.info(q.get('symbol')!).symbol) };
+        return (symbols ?? this.allSymbols()).map((symbol) => ({ symbol, price: this.book.price(symbol) }));
+      }
+      case '/api/v3/ticker/24hr': {
+        if (q.get('symbol')) return this.ticker(this.book.info(q.get('symbol')!).symbol);
+        const symbols = q.get('symbols') ? (JSON.parse(q.get('symbols')!) as string[]) : this.allSymbols();
+        return symbols.map((symbol) => this.ticker(this.book.info(symbol).symbol));
+      }
+      case '/api/v3/klines':
+        return this.klines(q);
+      default:
+        return undefined;
+    }
+  }
+
+  private allSymbols(): string[] {
+    return (JSON.parse(this.exchangeInfo) as { symbols: { symbol: string }[] }).symbols.map((s) => s.symbol);
+  }
+
+  /** Flat candles at the current price, in the layout of klines_response.json. */
+  private klines(q: URLSearchParams): unknown[] {
+    const symbol = this.book.info(q.get('symbol') ?? '').symbol;
+    const interval = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 }[
+      q.get('interval') ?? '1m'
+    ];
+    if (!interval) throw new BinanceReject(400, -1120, 'Invalid interval.');
+    const limit = Math.min(Number(q.get('limit') ?? 500), 1000);
+    const now = Math.floor(Date.now() / interval) * interval;
+    const start = q.get('startTime')
+      ? Math.ceil(Number(q.get('startTime')) / interval) * interval
+      : now - (limit - 1) * interval;
+    const price = this.book.price(symbol);
+    const rows: unknown[] = [];
+    for (let t = start; t <= now && rows.length < limit; t += interval) {
+      rows.push([t, price, price, price, price, '1.00000000', t + interval - 1, price, 1, '0.5', '0.5', '0']);
+    }
+    return rows;
   }
 
   /** Binance's checks for a SIGNED endpoint: the key first, then the signature over the query and body. */

@@ -1,27 +1,44 @@
 import { BrokerOperations } from '../../actors/broker/broker.operations';
 import { BrokerWorkers } from '../../actors/broker/broker-workers';
+import { startActors } from '../../actors/host';
+import { marketsActor } from '../../actors/markets/markets.actor';
 import { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { createLogger } from '../../core/logger';
 import type { TestApp } from './app';
 
-/** The broker actor as a worker process runs it, in-process, on the test app's Redis prefix. */
+/** The broker and markets actors as a worker process runs them, in-process, on the test app's Redis prefix. */
 export async function startBrokerWorkers(app: TestApp): Promise<{ close(): Promise<void> }> {
   const subscriber = app.redis.duplicate();
+  const logger = createLogger('silent', 'test');
+  const clients = new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES);
+  const paperSource = app.config.PAPER_PRICE_SOURCE;
   const workers = new BrokerWorkers({
     db: app.db,
     subscriber,
     redisUrl: app.config.REDIS_URL,
     prefix: app.config.QUEUE_PREFIX,
-    logger: createLogger('silent', 'test'),
+    logger,
+    lockMs: app.config.BROKER_JOB_LOCK_MS,
     operations: new BrokerOperations(
       app.db,
-      new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES),
+      clients,
       app.config.SECRET_KEY,
+      { priceSource: paperSource, slippage: app.config.PAPER_SLIPPAGE },
+      app.publisher,
     ),
   });
   await workers.start();
+  const host = await startActors(
+    [marketsActor({ db: app.db, clients, publisher: app.publisher, logger, paperSource })],
+    {
+      redisUrl: app.config.REDIS_URL,
+      prefix: app.config.QUEUE_PREFIX,
+      logger,
+    },
+  );
   return {
     close: async () => {
+      await host.close();
       await workers.close();
       await subscriber.quit();
     },

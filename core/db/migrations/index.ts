@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './001-initial-schema';
 import * as paperBalances from './002-paper-balances';
+import * as paperOrders from './003-paper-orders';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -9,6 +10,7 @@ import * as paperBalances from './002-paper-balances';
 const migrations: Record<string, Knex.Migration> = {
   '001-initial-schema': initialSchema,
   '002-paper-balances': paperBalances,
+  '003-paper-orders': paperOrders,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

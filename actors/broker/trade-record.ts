@@ -1,0 +1,183 @@
+import type { Knex } from 'knex';
+import { trimDecimal } from '../../core/decimal';
+import type { ExchangeError } from '../../core/exchanges/errors';
+import type { CheckedOrder } from '../../core/trading/order-check';
+import type { OrderRequest, OrderView, TradeView } from '../../core/trading/orders';
+
+export type { TradeView };
+import type { OrderOrigin } from './broker-jobs';
+
+/**
+ * A row of `trades`: every order attempt, placed or refused. `pending` means written and possibly sent: the
+ * exchange is asked before anything is sent again.
+ */
+export interface TradeRow {
+  id: number;
+  user_id: number;
+  broker_id: number | null;
+  source: string;
+  client_order_id: string | null;
+  exchange_order_id: string | null;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: 'market' | 'limit';
+  quantity: string | null;
+  quote_amount: string | null;
+  price: string | null;
+  filled_quantity: string | null;
+  average_price: string | null;
+  fee: string | null;
+  fee_currency: string | null;
+  status: string;
+  error_code: string | null;
+  error_message: string | null;
+  executed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const text = (value: string | null) => (value === null ? null : trimDecimal(String(value)));
+
+export function tradeView(row: TradeRow): TradeView {
+  return {
+    id: Number(row.id),
+    brokerId: row.broker_id === null ? null : Number(row.broker_id),
+    source: row.source,
+    clientOrderId: row.client_order_id,
+    exchangeOrderId: row.exchange_order_id,
+    symbol: row.symbol,
+    side: row.side,
+    type: row.type,
+    quantity: text(row.quantity),
+    quoteAmount: text(row.quote_amount),
+    price: text(row.price),
+    filledQuantity: text(row.filled_quantity),
+    averagePrice: text(row.average_price),
+    fee: text(row.fee),
+    feeCurrency: row.fee_currency,
+    status: row.status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    executedAt: row.executed_at ? new Date(row.executed_at).toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** What the user typed, kept on a refused attempt only if the column can hold it. */
+const asNumeric = (value: string | undefined) => (value !== undefined && DECIMAL.test(value) ? value : null);
+
+function originColumns(brokerId: number, origin: OrderOrigin) {
+  return {
+    user_id: origin.userId,
+    broker_id: brokerId,
+    source: origin.source,
+    strategy_id: origin.strategyId ?? null,
+    active_strategy_id: origin.activeStrategyId ?? null,
+    webhook_id: origin.webhookId ?? null,
+  };
+}
+
+export async function findTrade(db: Knex, clientOrderId: string): Promise<TradeRow | undefined> {
+  return db('trades').where({ client_order_id: clientOrderId }).first();
+}
+
+/**
+ * Writes the order before it is sent. Returns undefined if a trade with this client order id already exists (a
+ * concurrent attempt of the same order): the caller then treats it as a recovery.
+ */
+export async function insertPending(
+  db: Knex,
+  brokerId: number,
+  origin: OrderOrigin,
+  clientOrderId: string,
+  order: CheckedOrder,
+  request: OrderRequest,
+): Promise<TradeRow | undefined> {
+  const [row] = await db('trades')
+    .insert({
+      ...originColumns(brokerId, origin),
+      client_order_id: clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      quantity: order.amount,
+      quote_amount: asNumeric(request.quoteAmount),
+      price: order.price,
+      status: 'pending',
+    })
+    .onConflict('client_order_id')
+    .ignore()
+    .returning('*');
+  return row as TradeRow | undefined;
+}
+
+/** Records an attempt refused before it reached the exchange (our checks) or by the exchange. */
+export async function recordRefusal(
+  db: Knex,
+  brokerId: number,
+  origin: OrderOrigin,
+  clientOrderId: string,
+  request: OrderRequest,
+  error: ExchangeError,
+): Promise<TradeRow> {
+  const columns = {
+    status: 'rejected',
+    error_code: error.code,
+    error_message: error.message,
+    updated_at: new Date(),
+  };
+  const [row] = await db('trades')
+    .insert({
+      ...originColumns(brokerId, origin),
+      client_order_id: clientOrderId,
+      symbol: request.symbol.slice(0, 50),
+      side: request.side,
+      type: request.type,
+      quantity: asNumeric(request.amount),
+      quote_amount: asNumeric(request.quoteAmount),
+      price: asNumeric(request.price),
+      ...columns,
+    })
+    .onConflict('client_order_id')
+    .merge(columns)
+    // A placed order is never turned into a refusal by a late attempt.
+    .whereIn('trades.status', ['pending', 'rejected'])
+    .returning('*');
+  return (row as TradeRow | undefined) ?? (await findTrade(db, clientOrderId))!;
+}
+
+/** Copies the exchange's view of the order onto its trade. */
+export async function recordOrder(db: Knex, tradeId: number, order: OrderView): Promise<TradeRow> {
+  const [row] = await db('trades')
+    .where({ id: tradeId })
+    .update({
+      exchange_order_id: order.id,
+      status: order.status,
+      filled_quantity: order.filled,
+      average_price: order.average,
+      fee: order.fee,
+      fee_currency: order.feeCurrency,
+      error_code: null,
+      error_message: null,
+      executed_at: Number(order.filled) > 0 ? new Date(order.timestamp ?? Date.now()) : null,
+      updated_at: new Date(),
+    })
+    .returning('*');
+  return row as TradeRow;
+}
+
+/** Notes why a pending order's fate is still unknown; it stays pending and is looked up before any new attempt. */
+export async function recordUncertain(db: Knex, tradeId: number, error: ExchangeError): Promise<void> {
+  await db('trades')
+    .where({ id: tradeId, status: 'pending' })
+    .update({ error_code: error.code, error_message: error.message, updated_at: new Date() });
+}
+
+/** Keeps the trade of an order in step with what the exchange says of it (after a cancel or a fetch). */
+export async function syncOrder(db: Knex, brokerId: number, order: OrderView): Promise<TradeRow | undefined> {
+  const row: TradeRow | undefined = await db('trades')
+    .where({ broker_id: brokerId, exchange_order_id: order.id })
+    .first();
+  return row ? recordOrder(db, row.id, order) : undefined;
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { Dec } from '../../core/decimal';
+import { Broker, Trade } from '../../core/db/models';
+import { ValidationError } from '../../core/errors';
+import { parse, z } from '../../core/validation';
+import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
+import type { AppDeps } from '../context';
+import { currentUser, tenant } from '../auth.middleware';
+
+const NOT_FOUND = 'Broker introuvable';
+/** Assets counted at 1 USD when valuing a portfolio. */
+const DOLLARS = new Set(['USD', 'USDT', 'USDC', 'FDUSD', 'BUSD', 'TUSD', 'DAI']);
+
+const decimalInput = z
+  .union([z.string().trim(), z.number().transform(String)])
+  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), { error: 'nombre décimal attendu' });
+const brokerId = z.coerce.number({ error: 'broker attendu' }).int().positive({ error: 'broker attendu' });
+const orderSchema = z
+  .object({
+    /** The user's default broker when omitted. */
+    brokerId: brokerId.optional(),
+    symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50).toUpperCase(),
+    side: z.enum(['buy', 'sell'], { error: 'buy ou sell' }),
+    type: z.enum(['market', 'limit'], { error: 'market ou limit' }),
+    amount: decimalInput.optional(),
+    quoteAmount: decimalInput.optional(),
+    price: decimalInput.optional(),
+    /** Chosen by the page for each confirmed order: sending it again (double click, retry) places nothing more. */
+    requestId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'identifiant de requête invalide' })
+      .optional(),
+  })
+  .refine((o) => o.amount !== undefined || o.quoteAmount !== undefined, {
+    path: ['amount'],
+    error: 'indiquez une quantité ou un montant',
+  });
+const LABELS = {
+  brokerId: 'Broker',
+  symbol: 'Paire',
+  side: 'Sens',
+  type: 'Type',
+  amount: 'Quantité',
+  quoteAmount: 'Montant',
+  price: 'Prix',
+  requestId: 'Requête',
+  limit: 'Nombre',
+};
+const brokerQuery = z.object({ brokerId: brokerId.optional(), symbol: z.string().trim().max(50).optional() });
+const tradesQuery = z.object({
+  brokerId: brokerId.optional(),
+  limit: z.coerce.number({ error: 'nombre attendu' }).int().min(1).max(500, { error: '500 au plus' }).default(50),
+});
+
+/**
+ * Manual trading on the user's own brokers. Every call names a broker the user owns (their default one when
+ * omitted); the broker actor does the rest.
+ */
+export function tradingRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const brokers = deps.brokerRequests!;
+
+  async function ownBroker(res: Parameters<typeof tenant>[0], id: number | undefined): Promise<Broker> {
+    const user = currentUser(res);
+    const chosen = id ?? user.default_broker_id;
+    if (!chosen) throw new ValidationError('Broker : aucun broker par défaut, choisissez-en un', 'brokerId');
+    const broker = await tenant(res).find(Broker, chosen, NOT_FOUND);
+    if (!broker.is_active) throw new ValidationError(`Broker : « ${broker.name} » est désactivé`, 'brokerId');
+    return broker;
+  }
+
+  router.get('/portfolio', async (req, res) => {
+    const query = parse(brokerQuery, req.query, LABELS);
+    const broker = await ownBroker(res, query.brokerId);
+    const lines = await brokers.call('balance', { brokerId: broker.id });
+    const priced = lines.filter((l) => !DOLLARS.has(l.asset)).map((l) => `${l.asset}/USDT`);
+    const prices = priced.length ? await brokers.call('tickers', { brokerId: broker.id, symbols: priced }) : {};
+    let total = new Dec(0);
+    const assets = lines.map((line) => {
+      const price = DOLLARS.has(line.asset) ? '1' : (prices[`${line.asset}/USDT`] ?? null);
+      const value = price === null ? null : new Dec(line.total).mul(price).toDecimalPlaces(8);
+      if (value) total = total.plus(value);
+      return { ...line, priceUsd: price, valueUsd: value?.toFixed() ?? null };
+    });
+    res.json({
+      broker: { id: broker.id, name: broker.name, exchange: broker.exchange },
+      assets,
+      totalUsd: total.toFixed(),
+    });
+  });
+
+  /** The last price of one pair, for the order form's quantity ↔ amount conversion. */
+  router.get('/ticker', async (req, res) => {
+    const query = parse(brokerQuery, req.query, LABELS);
+    if (!query.symbol) throw new ValidationError('Paire : obligatoire', 'symbol');
+    const broker = await ownBroker(res, query.brokerId);
+    const prices = await brokers.call('tickers', { brokerId: broker.id, symbols: [query.symbol] });
+    res.json({ symbol: query.symbol, last: prices[query.symbol] ?? null });
+  });
+
+  router.post('/orders', async (req, res) => {
+    const order = parse(orderSchema, req.body, LABELS);
+    const broker = await ownBroker(res, order.brokerId);
+    const user = currentUser(res);
+    const trade = await brokers.placeOrder({
+      brokerId: broker.id,
+      businessKey: `manual:${user.id}:${order.requestId ?? randomUUID()}`,
+      origin: { userId: user.id, source: 'manual' },
+      request: {
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        amount: order.amount,
+        quoteAmount: order.quoteAmount,
+        price: order.price,
+      },
+    });
+    res.status(201).json(trade);
+  });
+
+  router.get('/orders/open', async (req, res) => {
+    const query = parse(brokerQuery, req.query, LABELS);
+    const broker = await ownBroker(res, query.brokerId);
+    res.json(await brokers.call('openOrders', { brokerId: broker.id, symbol: query.symbol || undefined }));
+  });
+
+  router.delete('/orders/:id', async (req, res) => {
+    const query = parse(brokerQuery, req.query, LABELS);
+    const broker = await ownBroker(res, query.brokerId);
+    const orderId = String(req.params.id);
+    const trade = await tenant(res).query(Trade).where({ broker_id: broker.id, exchange_order_id: orderId }).first();
+    const symbol = trade?.symbol ?? query.symbol;
+    if (!symbol) throw new ValidationError('Paire : obligatoire pour un ordre passé hors d’Aristobot', 'symbol');
+    res.json(await brokers.call('cancelOrder', { brokerId: broker.id, orderId, symbol }));
+  });
+
+  return router;
+}
+
+/** `GET /api/trades`: the user's order attempts, newest first, placed or refused. */
+export function tradesRoutes(): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const query = parse(tradesQuery, req.query, LABELS);
+    const rows = tenant(res).query(Trade).orderBy('id', 'desc').limit(query.limit);
+    if (query.brokerId) rows.where({ broker_id: query.brokerId });
+    res.json(((await rows) as unknown as TradeRow[]).map(tradeView));
+  });
+  return router;
+}

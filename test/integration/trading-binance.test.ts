@@ -1,0 +1,214 @@
+// Manual trading on a real ccxt `binance` pointed at the fake Binance: orders placed once whatever the retries, our
+// checks refusing bad orders before anything is sent (and recording them), the exchange's pace respected, and one
+// user's broker out of another's reach.
+import { Queue } from 'bullmq';
+import { brokerQueue } from '../../actors/broker/broker-jobs';
+import { queueOptions } from '../../queues/connection';
+import { describeWithFixtures } from '../helpers/fixtures';
+import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+
+describeWithFixtures('trading on Binance', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  beforeAll(async () => {
+    stack = await startTradingStack();
+  });
+  afterAll(() => stack.close());
+
+  const ordersSent = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v3/order').length;
+
+  it('places a market order through the broker actor with a deterministic client order id, once', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const order = {
+      brokerId,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'market',
+      amount: '0.01',
+      requestId: 'req-0001-abcd',
+    };
+    const res = await client.send('post', '/api/trading/orders', order);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'closed',
+      filledQuantity: '0.01',
+      averagePrice: '26000',
+      // Binance takes its commission from what is received: the base asset on a buy.
+      fee: '0.00001',
+      feeCurrency: 'BTC',
+      source: 'manual',
+    });
+    const placed = stack.fake.orders.filter((o) => o.clientOrderId === res.body.clientOrderId);
+    expect(placed).toHaveLength(1);
+    expect(String(placed[0]!.orderId)).toBe(res.body.exchangeOrderId);
+
+    // The same request again (a double click, a browser retry): the same trade, nothing new at the exchange.
+    const sent = ordersSent();
+    const again = await client.send('post', '/api/trading/orders', order);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(res.body.id);
+    expect(ordersSent()).toBe(sent);
+    const portfolio = (await client.get(`/api/trading/portfolio?brokerId=${brokerId}`).expect(200)).body;
+    expect(portfolio.assets.find((a: { asset: string }) => a.asset === 'BTC').total).toBe('0.50999');
+  });
+
+  it('looks a pending order up by its client order id and never places it twice', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const order = {
+      brokerId,
+      symbol: 'ETH/USDT',
+      side: 'buy',
+      type: 'market',
+      amount: '0.1',
+      requestId: 'req-0002-abcd',
+    };
+    const first = await client.send('post', '/api/trading/orders', order);
+    expect(first.status).toBe(201);
+    // As if the worker had died after the exchange took the order but before the trade was updated, and the job
+    // had completed without a result (removed from Redis): the trade is pending again.
+    await stack.app.db('trades').where({ id: first.body.id }).update({ status: 'pending', exchange_order_id: null });
+    const queue = new Queue(
+      brokerQueue(brokerId),
+      queueOptions(stack.app.config.REDIS_URL, stack.app.config.QUEUE_PREFIX),
+    );
+    await queue.remove(`order-${first.body.clientOrderId}`);
+    await queue.close();
+    const sent = ordersSent();
+    const retried = await client.send('post', '/api/trading/orders', order);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({
+      id: first.body.id,
+      status: 'closed',
+      exchangeOrderId: first.body.exchangeOrderId,
+    });
+    expect(ordersSent()).toBe(sent);
+    expect(stack.fake.orders.filter((o) => o.clientOrderId === first.body.clientOrderId)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a zero quantity', { symbol: 'BTC/USDT', amount: '0' }, 'amount', 'Quantité : doit être supérieur à 0'],
+    ['a negative quantity', { symbol: 'BTC/USDT', amount: '-1' }, 'amount', 'Quantité : doit être supérieur à 0'],
+    [
+      'an unknown symbol',
+      { symbol: 'NOPE/USDT', amount: '1' },
+      'symbol',
+      "Paire : NOPE/USDT n'existe pas sur Binance",
+      'UNKNOWN_SYMBOL',
+    ],
+    [
+      'too many decimals',
+      { symbol: 'BTC/USDT', amount: '0.000123' },
+      'amount',
+      'Quantité : 5 décimales au plus (pas de 0.00001)',
+    ],
+    [
+      'less than the minimum notional',
+      { symbol: 'BTC/USDT', amount: '0.0001' },
+      'amount',
+      'Montant : minimum 5 USDT (2.6 demandé)',
+    ],
+    [
+      'a limit price off the tick',
+      { symbol: 'BTC/USDT', amount: '0.01', type: 'limit', price: '25000.001' },
+      'price',
+      'Prix : 2 décimales au plus (pas de 0.01)',
+    ],
+  ])(
+    'refuses %s with the field named, sends nothing and records the attempt',
+    async (_case, input, field, message, code = 'INVALID_ORDER') => {
+      const client = await signedInClient(stack.app);
+      const brokerId = await binanceBroker(client);
+      const sent = ordersSent();
+      const res = await client.send('post', '/api/trading/orders', { brokerId, side: 'buy', type: 'market', ...input });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual({ code, message, field });
+      expect(ordersSent()).toBe(sent);
+      const trades = (await client.get('/api/trades').expect(200)).body;
+      expect(trades).toEqual([
+        expect.objectContaining({
+          status: 'rejected',
+          errorCode: code,
+          errorMessage: message,
+          source: 'manual',
+        }),
+      ]);
+    },
+  );
+
+  it('lists open orders and cancels one', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const placed = await client.send('post', '/api/trading/orders', {
+      brokerId,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'limit',
+      amount: '0.01',
+      price: '20000',
+    });
+    expect(placed.body).toMatchObject({ status: 'open', price: '20000' });
+    const open = (await client.get(`/api/trading/orders/open?brokerId=${brokerId}`).expect(200)).body;
+    expect(open.map((o: { id: string }) => o.id)).toContain(placed.body.exchangeOrderId);
+    const cancelled = await client.send(
+      'delete',
+      `/api/trading/orders/${placed.body.exchangeOrderId}?brokerId=${brokerId}`,
+    );
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('canceled');
+    expect((await client.get('/api/trades').expect(200)).body[0]).toMatchObject({ status: 'canceled' });
+  });
+
+  it('never calls the exchange faster than its rate limit', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const from = stack.fake.requests.length;
+    await Promise.all(
+      Array.from({ length: 6 }, () => client.get(`/api/trading/portfolio?brokerId=${brokerId}`).expect(200)),
+    );
+    const times = stack.fake.requests
+      .slice(from)
+      .filter((r) => r.path === '/api/v3/account')
+      .map((r) => r.at);
+    expect(times.length).toBe(6);
+    // ccxt's rateLimit for Binance is 50 ms; allow the timer's own jitter.
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
+  });
+
+  it("keeps user A's broker, orders and trades out of user B's reach", async () => {
+    const alice = await signedInClient(stack.app);
+    const bob = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(alice);
+    const placed = await alice.send('post', '/api/trading/orders', {
+      brokerId,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'limit',
+      amount: '0.01',
+      price: '20000',
+    });
+    const sent = ordersSent();
+    const answers = {
+      portfolio: (await bob.get(`/api/trading/portfolio?brokerId=${brokerId}`)).status,
+      open: (await bob.get(`/api/trading/orders/open?brokerId=${brokerId}`)).status,
+      order: (
+        await bob.send('post', '/api/trading/orders', {
+          brokerId,
+          symbol: 'BTC/USDT',
+          side: 'sell',
+          type: 'market',
+          amount: '0.01',
+        })
+      ).status,
+      cancel: (await bob.send('delete', `/api/trading/orders/${placed.body.exchangeOrderId}?brokerId=${brokerId}`))
+        .status,
+      markets: (await bob.send('post', `/api/brokers/${brokerId}/markets`)).status,
+    };
+    expect(answers).toEqual({ portfolio: 404, open: 404, order: 404, cancel: 404, markets: 404 });
+    expect(ordersSent()).toBe(sent);
+    expect((await bob.get('/api/trades').expect(200)).body).toEqual([]);
+    expect((await bob.get(`/api/trades?brokerId=${brokerId}`).expect(200)).body).toEqual([]);
+    expect((await alice.get('/api/trades').expect(200)).body).toHaveLength(1);
+  });
+});
