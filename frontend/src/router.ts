@@ -2,13 +2,13 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 import AccountView from '@/views/AccountView.vue';
 import HeartbeatView from '@/views/HeartbeatView.vue';
+import ManualTradingView from '@/views/ManualTradingView.vue';
 import AppLayout from '@/components/layout/AppLayout.vue';
 import LoginView from '@/views/LoginView.vue';
 import PlaceholderView from '@/views/PlaceholderView.vue';
 
 /** Menu pages not built yet, with the module that brings each. */
 const upcoming = [
-  { path: 'trading-manuel', label: 'menu.manual', module: 'Exchanges et trading manuel' },
   { path: 'trading-bot', label: 'menu.bot', module: 'Trading BOT' },
   { path: 'strategies', label: 'menu.strategies', module: 'Stratégies et backtests' },
   { path: 'backtest', label: 'menu.backtest', module: 'Stratégies et backtests' },
@@ -26,6 +26,7 @@ export const router = createRouter({
       children: [
         { path: '', redirect: '/heartbeat' },
         { path: 'heartbeat', name: 'heartbeat', component: HeartbeatView },
+        { path: 'trading-manuel', name: 'trading-manuel', component: ManualTradingView },
         ...upcoming.map((page) => ({
           path: page.path,
           name: page.path,
