@@ -1,4 +1,5 @@
 import { ExchangeClients } from '../core/exchanges/ccxt-client';
+import { RequestPacer } from '../core/exchanges/request-pacer';
 import { EventPublisher } from '../core/realtime/publisher';
 import { evictionPolicy } from '../core/redis';
 import { openQueue } from '../queues/connection';
@@ -42,6 +43,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
       clients,
       config.SECRET_KEY,
       { priceSource: config.PAPER_PRICE_SOURCE, slippage: config.PAPER_SLIPPAGE },
+      new RequestPacer(redis, prefix),
       publisher,
     ),
   });

@@ -21,12 +21,15 @@ export interface BenchWeb {
   /** A Socket.IO client signed in as a fresh user, as a browser would be. */
   socket: Socket<ServerToClientEvents>;
   userId: number;
+  url: string;
+  /** Calls the API as that user (session cookie and CSRF token). */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
 /** The web app with its Socket.IO gateway on a loopback port, on the bench database, and a signed-in client. */
-export async function startBenchWeb(name: string): Promise<BenchWeb> {
-  const config = loadConfig({ ...process.env, QUEUE_PREFIX: `${name}${process.pid}` });
+export async function startBenchWeb(name: string, env: Record<string, string> = {}): Promise<BenchWeb> {
+  const config = loadConfig({ ...process.env, QUEUE_PREFIX: `${name}${process.pid}`, ...env });
   const logger = createLogger('silent', 'bench');
   const db = createDb(config.DATABASE_URL);
   await migrateLatest(db);
@@ -48,7 +51,16 @@ export async function startBenchWeb(name: string): Promise<BenchWeb> {
     body: JSON.stringify({ username: `${name}${process.pid}`, password: 'bench-password' }),
   });
   const cookie = registered.headers.getSetCookie()[0]!.split(';')[0]!;
-  const userId = ((await registered.json()) as { user: { id: number } }).user.id;
+  const signedIn = (await registered.json()) as { user: { id: number }; csrfToken: string };
+  const userId = signedIn.user.id;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': signedIn.csrfToken },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
+  };
   const socket: Socket<ServerToClientEvents> = connect(url, { transports: ['websocket'], extraHeaders: { cookie } });
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 
@@ -60,6 +72,8 @@ export async function startBenchWeb(name: string): Promise<BenchWeb> {
     publisher,
     socket,
     userId,
+    url,
+    call,
     close: async () => {
       socket.disconnect();
       await io.close();

@@ -17,7 +17,8 @@ async function main() {
     .filter((f) => f.endsWith('.bench.ts'))
     .filter((f) => !only.length || only.some((o) => f.includes(o)))
     .sort();
-  const results = {};
+  // A run of some benches keeps the other figures; a full run rewrites them all.
+  const results = only.length && fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : {};
   let failed = false;
   for (const file of benches) {
     log(`▶ ${file}`);

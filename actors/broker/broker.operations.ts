@@ -5,8 +5,10 @@ import { findExchange, PAPER } from '../../core/exchanges/catalog';
 import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { CcxtVenue } from '../../core/exchanges/ccxt-venue';
 import { ExchangeError, mapExchangeError } from '../../core/exchanges/errors';
+import type { RequestPacer } from '../../core/exchanges/request-pacer';
 import type { EventPublisher } from '../../core/realtime/publisher';
 import { clientOrderId } from '../../core/trading/client-order-id';
+import { ReferencePrices } from '../../core/trading/reference-prices';
 import type { Venue } from '../../core/trading/venue';
 import type { BrokerJobName, BrokerJobs } from './broker-jobs';
 import { placeOrder } from './place-order';
@@ -28,6 +30,9 @@ export interface PaperSettings {
   slippage: string;
 }
 
+/** How old a price may be to value an order before it is sent (see ReferencePrices). */
+const REFERENCE_PRICE_MAX_AGE_MS = 5_000;
+
 type Handlers = { [N in BrokerJobName]: (data: BrokerJobs[N]['data']) => Promise<BrokerJobs[N]['result']> };
 
 /**
@@ -40,16 +45,22 @@ export class BrokerOperations {
     private readonly clients: ExchangeClients,
     private readonly secretKey: string,
     private readonly paper: PaperSettings,
+    private readonly pacer: RequestPacer,
     private readonly publisher?: EventPublisher,
   ) {}
+
+  private readonly prices = new ReferencePrices(REFERENCE_PRICE_MAX_AGE_MS);
 
   readonly handlers: Handlers = {
     balance: async ({ brokerId }) => (await this.venue(brokerId)).balance(),
     tickers: async ({ brokerId, symbols }) => (await this.venue(brokerId)).tickers(symbols),
     createOrder: async ({ brokerId, businessKey, origin, request }) => {
       const venue = await this.venue(brokerId, origin.userId);
+      const referencePrice = (symbol: string) =>
+        this.prices.get(`${venue.name}:${symbol}`, async () => (await venue.tickers([symbol]))[symbol] ?? null);
       try {
-        return tradeView(await this.announce(await placeOrder(this.db, venue, brokerId, businessKey, origin, request)));
+        const trade = await placeOrder(this.db, venue, brokerId, businessKey, origin, request, referencePrice);
+        return tradeView(await this.announce(trade));
       } catch (error) {
         // A refused or uncertain attempt is on record too: let the pages show it.
         const trade = await findTrade(this.db, clientOrderId(businessKey));
@@ -84,18 +95,22 @@ export class BrokerOperations {
     const source = this.paper.priceSource;
     const name = findExchange(source)?.name ?? source;
     try {
-      return new CcxtVenue(await this.clients.markets(source, false), name);
+      const pace = () => this.pacer.wait(`public-${source}`, findExchange(source)?.rateLimit ?? 0);
+      return new CcxtVenue(await this.clients.markets(source, false), name, pace);
     } catch (error) {
       throw mapExchangeError(error, name);
     }
   }
 
+  /** Tells the user's pages, without holding the job's answer back for it. */
   private async announce(trade: TradeRow): Promise<TradeRow> {
-    await this.publisher?.publish(
-      'trades:changed',
-      { brokerId: Number(trade.broker_id), tradeId: Number(trade.id), status: trade.status },
-      { userId: Number(trade.user_id) },
-    );
+    this.publisher
+      ?.publish(
+        'trades:changed',
+        { brokerId: Number(trade.broker_id), tradeId: Number(trade.id), status: trade.status },
+        { userId: Number(trade.user_id) },
+      )
+      .catch(() => undefined);
     return trade;
   }
 
@@ -121,7 +136,8 @@ export class BrokerOperations {
         broker.is_testnet,
         credentials,
       );
-      return new CcxtVenue(exchange, name);
+      const pace = () => this.pacer.wait(`broker-${broker.id}`, findExchange(broker.exchange)?.rateLimit ?? 0);
+      return new CcxtVenue(exchange, name, pace);
     } catch (error) {
       throw mapExchangeError(error, name);
     }

@@ -14,14 +14,26 @@ export class UncertainOrderError extends Error {
   }
 }
 
+/**
+ * A pending trade: asks the exchange whether it has the order and records it if so; otherwise returns the trade
+ * still pending, for the caller to place.
+ */
+async function resume(db: Knex, venue: Venue, trade: TradeRow, clientOrderId: string): Promise<TradeRow> {
+  if (trade.status !== 'pending') return trade;
+  const known = await venue.findByClientOrderId(trade.symbol, clientOrderId);
+  return known ? recordOrder(db, trade.id, known) : trade;
+}
+
 /** Failures that say the exchange did not take the order. */
 const DEFINITE: ExchangeError['failure'][] = ['auth', 'rejected', 'not_found'];
 
-async function check(venue: Venue, request: OrderRequest): Promise<CheckedOrder> {
+/** A recent last price of a symbol at this venue (see ReferencePrices). */
+export type ReferencePrice = (symbol: string) => Promise<string | null>;
+
+async function check(venue: Venue, request: OrderRequest, referencePrice: ReferencePrice): Promise<CheckedOrder> {
   const market = await venue.market(request.symbol);
   const needsPrice = request.type === 'market' || (!request.amount && request.quoteAmount);
-  const last = needsPrice ? ((await venue.tickers([market.symbol]))[market.symbol] ?? null) : null;
-  return checkOrder(request, market, last);
+  return checkOrder(request, market, needsPrice ? await referencePrice(market.symbol) : null);
 }
 
 /**
@@ -37,28 +49,41 @@ export async function placeOrder(
   businessKey: string,
   origin: OrderOrigin,
   request: OrderRequest,
+  referencePrice: ReferencePrice,
 ): Promise<TradeRow> {
   const clientOrderId = deriveClientOrderId(businessKey);
-  let trade = await findTrade(db, clientOrderId);
-  if (trade && trade.status !== 'pending') return trade;
-
   let order: CheckedOrder;
-  if (trade) {
-    const known = await venue.findByClientOrderId(trade.symbol, clientOrderId);
-    if (known) return recordOrder(db, trade.id, known);
-    order = { symbol: trade.symbol, side: trade.side, type: trade.type, amount: trade.quantity!, price: trade.price };
-  } else {
-    try {
-      order = await check(venue, request);
-    } catch (error) {
-      if (error instanceof ExchangeError && DEFINITE.includes(error.failure)) {
-        await recordRefusal(db, brokerId, origin, clientOrderId, request, error);
-      }
-      throw error;
+  let trade: TradeRow | undefined;
+  try {
+    order = await check(venue, request, referencePrice);
+  } catch (error) {
+    // A check can fail on a retry whose first attempt went through (the market moved): the first attempt stands.
+    const earlier = await findTrade(db, clientOrderId);
+    if (earlier && earlier.status !== 'rejected') {
+      const resumed = await resume(db, venue, earlier, clientOrderId);
+      if (resumed.status !== 'pending') return resumed;
     }
-    trade = await insertPending(db, brokerId, origin, clientOrderId, order, request);
-    // Another attempt of the same order wrote it first: it may be at the exchange already.
-    if (!trade) return placeOrder(db, venue, brokerId, businessKey, origin, request);
+    if (error instanceof ExchangeError && DEFINITE.includes(error.failure)) {
+      await recordRefusal(db, brokerId, origin, clientOrderId, request, error);
+    }
+    throw error;
+  }
+  // Written before the exchange is called. Already there: an earlier attempt of this order, which may have reached
+  // the exchange, or finished.
+  trade = await insertPending(db, brokerId, origin, clientOrderId, order, request);
+  if (!trade) {
+    const earlier = (await findTrade(db, clientOrderId))!;
+    if (earlier.status !== 'pending') return earlier;
+    const resumed = await resume(db, venue, earlier, clientOrderId);
+    if (resumed.status !== 'pending') return resumed;
+    trade = earlier;
+    order = {
+      symbol: trade.symbol,
+      side: trade.side,
+      type: trade.type,
+      amount: trade.quantity!,
+      price: trade.price,
+    };
   }
 
   try {

@@ -40,7 +40,8 @@ export class ExchangeClients {
   create(exchangeId: string, sandbox: boolean, credentials: Credentials = {}): Exchange {
     const Exchange = (ccxt as unknown as Record<string, ExchangeClass>)[exchangeId];
     if (!Exchange || !ccxt.exchanges.includes(exchangeId)) throw new Error(`exchange inconnu : ${exchangeId}`);
-    const exchange = new Exchange({ ...credentials, enableRateLimit: true, timeout: 10_000, options: { ...OPTIONS } });
+    // Requests are paced by RequestPacer, shared by every process, instead of ccxt's per-instance throttle.
+    const exchange = new Exchange({ ...credentials, enableRateLimit: false, timeout: 10_000, options: { ...OPTIONS } });
     if (sandbox) exchange.setSandboxMode(true);
     const override = this.overrides[exchangeId];
     if (override) redirect(exchange, override);

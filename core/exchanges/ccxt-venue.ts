@@ -13,6 +13,8 @@ export class CcxtVenue implements Venue {
   constructor(
     private readonly exchange: Exchange,
     readonly name: string,
+    /** Resolves when the next request may leave (the exchange's rate limit, across processes). */
+    private readonly pace: () => Promise<void> = async () => undefined,
   ) {}
 
   private text(value: Num): string | null {
@@ -20,8 +22,9 @@ export class CcxtVenue implements Venue {
   }
 
   /** Every ccxt call goes through here, so its errors are mapped once. */
-  private async call<T>(work: () => Promise<T>): Promise<T> {
+  private async call<T>(work: () => Promise<T>, sendsRequest = true): Promise<T> {
     try {
+      if (sendsRequest) await this.pace();
       return await work();
     } catch (error) {
       throw mapExchangeError(error, this.name);
@@ -83,7 +86,7 @@ export class CcxtVenue implements Venue {
         );
       }
       return marketRules(this.exchange, market);
-    });
+    }, false);
   }
 
   tickers(symbols?: string[]): Promise<Record<string, string>> {

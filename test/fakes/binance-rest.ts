@@ -4,6 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { fixture } from '../helpers/fixtures';
 import { BinanceReject, FakeOrderBook, type FakeOrder } from './binance-orders';
 
+function withExtraSymbols(exchangeInfo: string, count: number): string {
+  const info = JSON.parse(exchangeInfo) as { symbols: { symbol: string; baseAsset: string }[] };
+  const template = info.symbols.find((s) => s.symbol === 'BTCUSDT')!;
+  for (let i = 0; i < count; i++) {
+    const base = `X${i.toString(36).toUpperCase().padStart(4, '0')}`;
+    info.symbols.push({ ...template, symbol: `${base}USDT`, baseAsset: base });
+  }
+  return JSON.stringify(info);
+}
+
 export interface FakeAccount {
   apiKey: string;
   secret: string;
@@ -27,15 +37,20 @@ export class FakeBinanceRest {
   exchangeInfoDelayMs = 0;
   private readonly server: Server;
   private readonly accounts = new Map<string, FakeAccount>();
-  private readonly exchangeInfo = fixture('binance/rest/exchangeInfo_real_trimmed.json');
+  private readonly exchangeInfo: string = fixture('binance/rest/exchangeInfo_real_trimmed.json');
   private readonly tickerTemplate = (
     JSON.parse(fixture('ccxt/binance_static_response_spot_subset.json')) as {
       methods: { fetchTicker: { httpResponse: Record<string, unknown> }[] };
     }
   ).methods.fetchTicker[0]!.httpResponse;
 
-  constructor() {
+  /**
+   * `extraSymbols` adds that many USDT pairs to the real exchangeInfo, each a copy of BTCUSDT's entry under another
+   * base asset: Binance's format at the size of its real list (~2,000 spot pairs), for the markets benchmark.
+   */
+  constructor(options: { extraSymbols?: number } = {}) {
     this.server = createServer((req, res) => void this.handle(req, res));
+    if (options.extraSymbols) this.exchangeInfo = withExtraSymbols(this.exchangeInfo, options.extraSymbols);
     const symbols = (JSON.parse(this.exchangeInfo) as { symbols: ConstructorParameters<typeof FakeOrderBook>[0] })
       .symbols;
     this.book = new FakeOrderBook(symbols, (key) => this.accounts.get(key)?.balances ?? []);

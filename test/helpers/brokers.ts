@@ -3,6 +3,7 @@ import { BrokerWorkers } from '../../actors/broker/broker-workers';
 import { startActors } from '../../actors/host';
 import { marketsActor } from '../../actors/markets/markets.actor';
 import { ExchangeClients } from '../../core/exchanges/ccxt-client';
+import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { createLogger } from '../../core/logger';
 import type { TestApp } from './app';
 
@@ -24,6 +25,7 @@ export async function startBrokerWorkers(app: TestApp): Promise<{ close(): Promi
       clients,
       app.config.SECRET_KEY,
       { priceSource: paperSource, slippage: app.config.PAPER_SLIPPAGE },
+      new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
       app.publisher,
     ),
   });

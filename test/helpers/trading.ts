@@ -5,20 +5,26 @@ import { startBrokerWorkers } from './brokers';
 export const KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 export const SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
 
+/** A fake Binance holding one account (KEY/SECRET) with these balances. */
+export function fundedFakeBinance(balances: { asset: string; free: string; locked?: string }[]): FakeBinanceRest {
+  const fake = new FakeBinanceRest();
+  fake.addAccount({
+    apiKey: KEY,
+    secret: SECRET,
+    balances: balances.map((b) => ({ asset: b.asset, free: b.free, locked: b.locked ?? '0.00000000' })),
+  });
+  return fake;
+}
+
 /**
  * A fake Binance with one funded account and real-looking prices, the app pointed at it (for `binance` brokers and
  * as the paper exchange's price source), and the broker and markets actors running.
  */
 export async function startTradingStack(env: Record<string, string> = {}, withWorkers = true) {
-  const fake = new FakeBinanceRest();
-  fake.addAccount({
-    apiKey: KEY,
-    secret: SECRET,
-    balances: [
-      { asset: 'BTC', free: '0.50000000', locked: '0.00000000' },
-      { asset: 'USDT', free: '20000.00000000', locked: '0.00000000' },
-    ],
-  });
+  const fake = fundedFakeBinance([
+    { asset: 'BTC', free: '0.50000000' },
+    { asset: 'USDT', free: '20000.00000000' },
+  ]);
   fake.setPrice('BTCUSDT', '26000.00000000');
   fake.setPrice('ETHUSDT', '1600.00000000');
   fake.setPrice('BNBUSDT', '210.00000000');

@@ -4,10 +4,8 @@
 import { signedInClient, startTestApp, type TestApp } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
 import { describeWithFixtures } from '../helpers/fixtures';
-import { FakeBinanceRest } from '../fakes/binance-rest';
-
-const KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
-const SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
+import type { FakeBinanceRest } from '../fakes/binance-rest';
+import { fundedFakeBinance, KEY, SECRET } from '../helpers/trading';
 
 describeWithFixtures('brokers', () => {
   let fake: FakeBinanceRest;
@@ -15,16 +13,11 @@ describeWithFixtures('brokers', () => {
   let workers: { close(): Promise<void> };
 
   beforeAll(async () => {
-    fake = new FakeBinanceRest();
-    fake.addAccount({
-      apiKey: KEY,
-      secret: SECRET,
-      balances: [
-        { asset: 'BTC', free: '0.51000000', locked: '0.01000000' },
-        { asset: 'USDT', free: '1250.75000000', locked: '0.00000000' },
-        { asset: 'ETH', free: '0.00000000', locked: '0.00000000' },
-      ],
-    });
+    fake = fundedFakeBinance([
+      { asset: 'BTC', free: '0.51000000', locked: '0.01000000' },
+      { asset: 'USDT', free: '1250.75000000' },
+      { asset: 'ETH', free: '0.00000000' },
+    ]);
     const url = await fake.listen();
     app = await startTestApp({
       EXCHANGE_API_OVERRIDES: JSON.stringify({ binance: url }),
