@@ -1,5 +1,10 @@
 import Decimal from 'decimal.js';
 
+/** trimDecimal for a nullable column. */
+export function trimNullableDecimal(value: string | null): string | null {
+  return value === null ? null : trimDecimal(String(value));
+}
+
 /** A PostgreSQL numeric as text without its padding zeros ('0.001413420000000000' → '0.00141342'). */
 export function trimDecimal(value: string): string {
   return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;

@@ -56,7 +56,6 @@ export class BrokerRequests {
     options: JobsOptions,
   ): Promise<BrokerJobs[N]['result']> {
     const { queue, events } = await this.open(data.brokerId);
-    await this.redis.publish(brokersChannel(this.prefix), String(data.brokerId));
     const job = await queue.add(name, data, { ...KEEP, ...options });
     let reply: BrokerReply<BrokerJobs[N]['result']>;
     try {
@@ -83,6 +82,8 @@ export class BrokerRequests {
         events: new QueueEvents(name, { connection: workerConnection(this.redisUrl), prefix: this.prefix }),
       };
       this.queues.set(brokerId, entry);
+      // Workers serve every broker they found at start; a broker new since then is announced once per web process.
+      await this.redis.publish(brokersChannel(this.prefix), String(brokerId));
       await entry.events.waitUntilReady();
     }
     return entry;

@@ -11,8 +11,8 @@ import { UncertainOrderError } from './place-order';
 
 /**
  * The broker actor: one BullMQ worker per broker account, concurrency 1 and rate-limited from ccxt's `rateLimit`.
- * Workers are started for every active broker at start, and on demand when the web process announces a broker
- * on the brokers channel (a new account, or one this worker has not served yet).
+ * Workers are started for every broker at start (a small team's handful; an inactive one simply gets no jobs), and
+ * on demand when a web process announces a broker created since (once per web process, on the brokers channel).
  */
 export class BrokerWorkers {
   private readonly workers = new Map<number, Promise<Worker>>();
@@ -38,7 +38,7 @@ export class BrokerWorkers {
       const brokerId = Number(message);
       if (Number.isInteger(brokerId) && brokerId > 0) void this.ensure(brokerId);
     });
-    const brokers: { id: number }[] = await db('brokers').where({ is_active: true }).select('id');
+    const brokers: { id: number }[] = await db('brokers').select('id');
     await Promise.all(brokers.map((b) => this.ensure(b.id)));
   }
 

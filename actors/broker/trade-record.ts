@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { trimDecimal } from '../../core/decimal';
+import { trimNullableDecimal } from '../../core/decimal';
 import type { ExchangeError } from '../../core/exchanges/errors';
 import type { CheckedOrder } from '../../core/trading/order-check';
 import type { OrderRequest, OrderView, TradeView } from '../../core/trading/orders';
@@ -36,7 +36,7 @@ export interface TradeRow {
   updated_at: Date;
 }
 
-const text = (value: string | null) => (value === null ? null : trimDecimal(String(value)));
+const text = trimNullableDecimal;
 
 export function tradeView(row: TradeRow): TradeView {
   return {

@@ -6,6 +6,17 @@ import type { Timeframe } from '../../queues/names';
 export const SOURCE = 'binance';
 
 /** A close signal that was new to the database. */
+/** A row of `candles` as read back: prices and volume as PostgreSQL's numeric text. */
+export interface StoredCandleRow {
+  open_time: Date;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  backfilled: boolean;
+}
+
 export interface NewSignal {
   symbol: string;
   timeframe: Timeframe;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Dec as Decimal, trimDecimal } from '../decimal';
+import { Dec as Decimal, trimDecimal, trimNullableDecimal } from '../decimal';
 import { ExchangeError } from '../exchanges/errors';
 import { limitFill, marketableLimitFill, marketFill, reservation, type Fill } from '../trading/fill-model';
 import type { CheckedOrder } from '../trading/order-check';
@@ -245,7 +245,7 @@ export class PaperVenue implements Venue {
   }
 
   private view(row: PaperOrderRow): OrderView {
-    const text = (value: string | null) => (value === null ? null : trimDecimal(String(value)));
+    const text = trimNullableDecimal;
     return {
       id: String(row.id),
       clientOrderId: row.client_order_id,

@@ -1,13 +1,14 @@
 import { Router } from 'express';
-import type { BalanceLine } from '../../core/brokers/paper-account';
 import { requestMarkets } from '../../actors/markets/markets.actor';
-import { marketsExchangeOf } from '../../core/exchanges/markets';
+import type { BalanceLine } from '../../core/brokers/paper-account';
 import { fundPaperAccount } from '../../core/brokers/paper-account';
 import { credentialsHint, encryptCredentials, type Credentials } from '../../core/crypto/credentials';
 import { isUniqueViolation } from '../../core/db/errors';
 import { Broker } from '../../core/db/models';
 import { ConflictError, ValidationError } from '../../core/errors';
 import { exchangeCatalog, findExchange, PAPER } from '../../core/exchanges/catalog';
+import { CREDENTIAL_LABELS } from '../../core/exchanges/credential-labels';
+import { marketsExchangeOf } from '../../core/exchanges/markets';
 import { parse, z } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { currentUser, requireUser, tenant } from '../auth.middleware';
@@ -21,18 +22,6 @@ const LABELS: Record<string, string> = {
   isTestnet: 'Testnet',
   isDefault: 'Broker par défaut',
   isActive: 'Actif',
-};
-const CREDENTIAL_LABELS: Record<string, string> = {
-  apiKey: 'Clé API',
-  secret: 'Secret',
-  password: 'Passphrase',
-  uid: 'UID',
-  accountId: 'Identifiant de compte',
-  login: 'Login',
-  twofa: '2FA',
-  privateKey: 'Clé privée',
-  walletAddress: 'Adresse du portefeuille',
-  token: 'Jeton',
 };
 
 const fields = {

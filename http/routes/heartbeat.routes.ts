@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { StoredCandleRow } from '../../actors/heartbeat/candle-store';
 import { TIMEFRAME_MS } from '../../core/candles/timeframes';
 import { trimDecimal } from '../../core/decimal';
 import { heartbeatState } from '../../core/status';
@@ -110,15 +111,7 @@ export function heartbeatRoutes(deps: AppDeps): Router {
 
   router.get('/candles', async (req, res) => {
     const query = parse(candlesQuery, req.query, LABELS);
-    const rows: {
-      open_time: Date;
-      open: string;
-      high: string;
-      low: string;
-      close: string;
-      volume: string;
-      backfilled: boolean;
-    }[] = await deps
+    const rows: StoredCandleRow[] = await deps
       .db('candles')
       .where({ source: 'binance', symbol: query.symbol, timeframe: query.timeframe })
       .modify((q) => {

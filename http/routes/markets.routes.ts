@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { findExchange } from '../../core/exchanges/catalog';
 import { marketsExchangeOf } from '../../core/exchanges/markets';
-import { trimDecimal } from '../../core/decimal';
+import { trimNullableDecimal } from '../../core/decimal';
 import { parse, z } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { requireUser } from '../auth.middleware';
@@ -38,7 +38,7 @@ interface SymbolRow {
   price_precision: string | null;
 }
 
-const text = (v: string | null) => (v === null ? null : trimDecimal(String(v)));
+const text = trimNullableDecimal;
 
 /** `GET /api/symbols`: the markets stored for an exchange, searched, filtered by quote and paged. */
 export function symbolsRoutes(deps: AppDeps): Router {

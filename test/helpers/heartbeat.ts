@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
+import type { StoredCandleRow } from '../../actors/heartbeat/candle-store';
 import { HeartbeatActor, type HeartbeatSettings } from '../../actors/heartbeat/heartbeat.actor';
 import { createDb } from '../../core/db/knex';
 import { trimDecimal as trim } from '../../core/decimal';
@@ -24,13 +25,9 @@ export function realTrades(): AggTradeEvent[] {
     .map((line) => JSON.parse(line) as AggTradeEvent);
 }
 
-export async function until(probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { until } from './wait';
+
+export { until };
 
 /**
  * Heartbeat actors on the test database and Redis, reading a fake Binance that replays real trades, all on one
@@ -131,15 +128,9 @@ export class HeartbeatHarness {
 
 /** Candles as stored, with numeric strings trimmed of trailing zeros for comparison with the exchange's strings. */
 export async function storedCandles(db: Knex, symbol: string, timeframe: string) {
-  const rows: {
-    open_time: Date;
-    open: string;
-    high: string;
-    low: string;
-    close: string;
-    volume: string;
-    backfilled: boolean;
-  }[] = await db('candles').where({ source: 'binance', symbol, timeframe }).orderBy('open_time');
+  const rows: StoredCandleRow[] = await db('candles')
+    .where({ source: 'binance', symbol, timeframe })
+    .orderBy('open_time');
   return rows.map((r) => ({
     openTime: r.open_time.getTime(),
     open: trim(r.open),

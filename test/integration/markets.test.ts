@@ -8,16 +8,7 @@ import { openQueue } from '../../queues/connection';
 import { QUEUES } from '../../queues/names';
 import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from '../helpers/wait';
 
 describeWithFixtures('markets', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;

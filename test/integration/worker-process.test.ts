@@ -7,6 +7,7 @@ import { aliveProcesses } from '../../core/liveness';
 import { createRedis } from '../../core/redis';
 import { queueOptions } from '../../queues/connection';
 import { uniqueName } from '../helpers/app';
+import { until } from '../helpers/wait';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -20,16 +21,6 @@ function startProcess(file: string, prefix: string): ChildProcess {
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 it('finishes the active job on SIGTERM, takes no new one, and exits 0', async () => {
   const prefix = uniqueName('w');
