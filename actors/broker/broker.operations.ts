@@ -57,7 +57,8 @@ export class BrokerOperations {
     createOrder: async ({ brokerId, businessKey, origin, request }) => {
       const venue = await this.venue(brokerId, origin.userId);
       const referencePrice = (symbol: string) =>
-        this.prices.get(`${venue.name}:${symbol}`, async () => (await venue.tickers([symbol]))[symbol] ?? null);
+        // Per broker: a testnet and a live account on one exchange do not share prices.
+        this.prices.get(`${brokerId}:${symbol}`, async () => (await venue.tickers([symbol]))[symbol] ?? null);
       try {
         const trade = await placeOrder(this.db, venue, brokerId, businessKey, origin, request, referencePrice);
         return tradeView(await this.announce(trade));
