@@ -55,6 +55,12 @@ describeWithFixtures('brokers and manual trading pages', () => {
     await screenshot(page, 'brokers-modal');
     await page.getByTestId('broker-done').click();
     await page.getByTestId('brokers-card').getByText('Binance perso').waitFor();
+    // Editing never shows the keys: empty fields that say the stored ones stay unless replaced.
+    await page.locator('[data-testid^="broker-edit-"]').first().click();
+    expect(await page.getByTestId('cred-apiKey').inputValue()).toBe('');
+    expect(await page.getByTestId('cred-apiKey').getAttribute('placeholder')).toBe('inchangée (vmPU…Eh8A)');
+    await screenshot(page, 'broker-edit');
+    await page.getByRole('button', { name: 'Annuler' }).click();
     expect(await page.getByTestId('brokers-card').textContent()).toContain('vmPU…Eh8A');
   });
 
@@ -81,6 +87,7 @@ describeWithFixtures('brokers and manual trading pages', () => {
     expect(await page.getByTestId('order-amount').inputValue()).toBe('1300');
     await page.getByTestId('order-buy').click();
     expect(await page.getByTestId('confirm-message').textContent()).toContain('0.05 BTC');
+    await screenshot(page, 'order-confirm');
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('order-result').waitFor();
     await page.getByTestId('asset-BTC').waitFor();
