@@ -19,3 +19,12 @@ export type Dec = Decimal;
 
 /** Digits after the point that `numeric(36, 18)` keeps. */
 export const STORED_DECIMALS = 18;
+
+/**
+ * A float64 result (a backtest's simulated money) as a decimal string: 15 significant digits, beyond which a float
+ * only carries noise, without exponent, within what numeric(36,18) stores.
+ */
+export function decimalFromFloat(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  return new Dec(value.toPrecision(15)).toDecimalPlaces(STORED_DECIMALS, Dec.ROUND_HALF_EVEN).toFixed();
+}

@@ -275,6 +275,8 @@ function scratchEnv(services, extra = {}) {
     SECRET_KEY: process.env.SECRET_KEY || 'scratch-secret-key-not-for-production-00',
     LOG_LEVEL: process.env.LOG_LEVEL || 'silent',
     ARISTOBOT_FIXTURES: process.env.ARISTOBOT_FIXTURES || path.resolve(ROOT, '..', 'shared', 'fixtures'),
+    // Strategy isolates (isolated-vm) need it on Node ≥ 20, in Jest and the benches as in the worker.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-node-snapshot'].filter(Boolean).join(' '),
     ...extra,
   };
 }

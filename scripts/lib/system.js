@@ -74,6 +74,9 @@ function ensureDependencies() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  // isolated-vm and tulind compile from source when no prebuilt binary can be downloaded.
+  const missingTools = ['g++', 'make', 'python3'].filter((tool) => !which(tool));
+  if (missingTools.length) aptInstall(missingTools);
   log('npm install (installation des dépendances)');
   if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) fail("l'installation des dépendances a échoué");
 }

@@ -1,0 +1,4 @@
+declare module 'tulind' {
+  const tulind: { indicators: Record<string, unknown> };
+  export default tulind;
+}
