@@ -4,6 +4,7 @@ import { EventPublisher } from '../core/realtime/publisher';
 import { evictionPolicy } from '../core/redis';
 import { openQueue } from '../queues/connection';
 import { QUEUES } from '../queues/names';
+import { backtestActor } from './backtest/backtest.actor';
 import { BrokerOperations } from './broker/broker.operations';
 import { BrokerWorkers } from './broker/broker-workers';
 import { startActors } from './host';
@@ -27,6 +28,19 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
     [
       systemActor({ db, redis, prefix, logger }),
       marketsActor({ db, clients, publisher, logger, paperSource: config.PAPER_PRICE_SOURCE }),
+      {
+        ...backtestActor({
+          db,
+          redis,
+          prefix,
+          clients,
+          pacer: new RequestPacer(redis, prefix),
+          publisher,
+          logger,
+          limits: { memoryMb: config.SANDBOX_MEMORY_MB, timeoutMs: config.SANDBOX_TIMEOUT_MS },
+        }),
+        concurrency: config.BACKTEST_CONCURRENCY,
+      },
     ],
     { redisUrl: config.REDIS_URL, prefix, logger },
   );

@@ -59,6 +59,11 @@ const schema = z
     BROKER_REPLY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
     BROKER_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
     PAPER_PRICE_SOURCE: z.string().min(1).default('binance'),
+    SANDBOX_MEMORY_MB: z.coerce.number().int().min(8).default(64),
+    SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
+    BACKTEST_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+    OPENROUTER_URL: z.url().default('https://openrouter.ai/api/v1'),
+    AI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     PAPER_SLIPPAGE: z
       .string()
       .regex(/^0(\.\d+)?$/, 'fraction décimale attendue (ex. 0.0005)')

@@ -18,6 +18,8 @@ import { heartbeatRoutes } from './routes/heartbeat.routes';
 import { marketsRoutes, symbolsRoutes } from './routes/markets.routes';
 import { tradesRoutes, tradingRoutes } from './routes/trading.routes';
 import { strategiesRoutes } from './routes/strategies.routes';
+import { backtestsRoutes } from './routes/backtests.routes';
+import { candlesRoutes } from './routes/candles.routes';
 import { systemRoutes } from './routes/system.routes';
 import { csrf } from './security';
 import { sessionMiddleware } from './session';
@@ -32,7 +34,9 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/debug', router: debugRoutes(deps), data: 'system' },
     { path: '/api', router: systemRoutes(deps), data: 'system' },
     { path: '/api/heartbeat', router: heartbeatRoutes(deps), data: 'system' },
-    { path: '/api/strategies', router: strategiesRoutes(), data: 'user' },
+    { path: '/api/strategies', router: strategiesRoutes(deps), data: 'user' },
+    { path: '/api/backtests', router: backtestsRoutes(deps), data: 'user' },
+    { path: '/api/candles', router: candlesRoutes(deps), data: 'system' },
     { path: '/api/exchanges', router: exchangesRoutes(), data: 'system' },
     { path: '/api/brokers', router: brokersRoutes(deps), data: 'user' },
     { path: '/api/markets', router: marketsRoutes(deps), data: 'system' },
@@ -60,7 +64,9 @@ export function createApp(given: AppDeps): WebApp {
     );
   const marketsQueue =
     given.marketsQueue ?? openQueue(QUEUES.markets, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
-  const deps: AppDeps = { ...given, brokerRequests, marketsQueue };
+  const backtestQueue =
+    given.backtestQueue ?? openQueue(QUEUES.backtest, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
+  const deps: AppDeps = { ...given, brokerRequests, marketsQueue, backtestQueue };
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -81,7 +87,10 @@ export function createApp(given: AppDeps): WebApp {
     }),
   );
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
-  app.use(express.json({ limit: '1mb' }));
+  const smallJson = express.json({ limit: '1mb' });
+  // Candle files are imported as JSON bodies: a year of 1m candles is tens of megabytes.
+  const largeJson = express.json({ limit: '64mb' });
+  app.use((req, res, next) => (req.path === '/api/candles/import' ? largeJson : smallJson)(req, res, next));
   app.use(session);
   app.use(loadUser);
   app.use(csrf.csrfSynchronisedProtection);
@@ -109,6 +118,7 @@ export function createApp(given: AppDeps): WebApp {
       await Promise.all(board.queues.map((q) => q.close()));
       await brokerRequests.close();
       await marketsQueue.close();
+      await backtestQueue.close();
       await sessions.close();
     },
   };

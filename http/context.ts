@@ -17,4 +17,6 @@ export interface AppDeps {
   brokerRequests?: BrokerRequests;
   /** The markets actor's mailbox. Built by createApp when not given. */
   marketsQueue?: Queue;
+  /** The backtest actor's mailbox. Built by createApp when not given. */
+  backtestQueue?: Queue;
 }

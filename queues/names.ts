@@ -9,6 +9,8 @@ export const QUEUES = {
   tick: 'tick',
   /** Loads an exchange's markets into `exchange_symbols`, one job per exchange at a time. */
   markets: 'markets',
+  /** One job per backtest run (`backtest-{id}`); spread over every worker. */
+  backtest: 'backtest',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

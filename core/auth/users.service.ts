@@ -4,6 +4,7 @@ import { AuthenticationError, ConflictError, ValidationError } from '../errors';
 import { User } from '../db/models';
 import { parse, z } from '../validation';
 import { createPaperBroker } from '../brokers/paper-account';
+import { seedExampleStrategy } from '../db/example-strategy';
 import { hashPassword, verifyPassword } from './passwords';
 
 const username = z
@@ -91,6 +92,7 @@ export async function register(
         is_admin: options.isAdmin ?? false,
       });
       user.default_broker_id = await createPaperBroker(trx, user.id, options.paperStartingUsdt ?? '10000');
+      await seedExampleStrategy(trx, user.id);
       return user;
     });
   } catch (error) {

@@ -25,6 +25,15 @@ export interface ServerToClientEvents {
   }) => void;
   /** One of the user's trades was written or changed (order placed, filled, cancelled): refetch the lists. */
   'trades:changed': (payload: { brokerId: number; tradeId: number; status: string }) => void;
+  /**
+   * A backtest's phase and progress: `loading` (candles downloaded/read), `running` (simulation), then one of
+   * `completed`, `failed`, `cancelled`: refetch the run.
+   */
+  'backtest:progress': (payload: {
+    id: number;
+    status: 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
+    percent: number;
+  }) => void;
   /** The signed-in user's account changed in another tab or device (preferences). */
   'account:updated': (payload: {
     theme: 'dark' | 'light';

@@ -3,7 +3,9 @@ import { Router } from 'express';
 import { Strategy } from '../../core/db/models';
 import { ConflictError } from '../../core/errors';
 import { parse, z } from '../../core/validation';
+import { validateStrategy } from '../../core/sandbox/validate';
 import { TIMEFRAMES } from '../../queues/names';
+import type { AppDeps } from '../context';
 import { tenant } from '../auth.middleware';
 import { idParam } from '../params';
 
@@ -49,8 +51,15 @@ async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** The user's strategies (the code and its metadata). Every query goes through the user's tenant scope. */
-export function strategiesRoutes(): Router {
+export function strategiesRoutes(deps: AppDeps): Router {
   const router = Router();
+  const limits = { memoryMb: deps.config.SANDBOX_MEMORY_MB, timeoutMs: deps.config.SANDBOX_TIMEOUT_MS };
+
+  /** Compiles and runs the code in the sandbox on sample candles; 200 with `ok: false` and the line on error. */
+  router.post('/validate', async (req, res) => {
+    const { code } = parse(z.object({ code: strategySchema.shape.code }), req.body, LABELS);
+    res.json(await validateStrategy(code, limits));
+  });
 
   router.get('/', async (_req, res) => {
     const rows = await tenant(res).query(Strategy).orderBy('name');

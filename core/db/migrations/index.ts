@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initialSchema from './001-initial-schema';
 import * as paperBalances from './002-paper-balances';
 import * as paperOrders from './003-paper-orders';
+import * as exampleStrategies from './004-example-strategies';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001-initial-schema': initialSchema,
   '002-paper-balances': paperBalances,
   '003-paper-orders': paperOrders,
+  '004-example-strategies': exampleStrategies,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

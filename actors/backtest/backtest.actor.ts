@@ -1,0 +1,196 @@
+import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { simulate, type SimulationSettings } from '../../core/backtest/engine';
+import { computeStats, equityCurve } from '../../core/backtest/stats';
+import {
+  BACKTEST_TIMEFRAMES,
+  loadColumns,
+  missingRanges,
+  type CandleKey,
+  type BacktestTimeframe,
+} from '../../core/candles/history';
+import { decimalFromFloat } from '../../core/decimal';
+import { findExchange } from '../../core/exchanges/catalog';
+import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
+import type { RequestPacer } from '../../core/exchanges/request-pacer';
+import type { EventPublisher } from '../../core/realtime/publisher';
+import { StrategyError } from '../../core/sandbox/strategy-error';
+import { StrategyRunner, type SandboxLimits } from '../../core/sandbox/strategy-runner';
+import { QUEUES } from '../../queues/names';
+import type { ActorDefinition } from '../host';
+import { downloadGaps } from './download';
+
+export interface BacktestDeps {
+  db: Knex;
+  redis: Redis;
+  prefix: string;
+  clients: ExchangeClients;
+  pacer: RequestPacer;
+  publisher: EventPublisher;
+  logger: Logger;
+  limits: SandboxLimits;
+}
+
+export const backtestJobId = (id: number) => `backtest-${id}`;
+export const backtestCancelKey = (prefix: string, id: number) => `${prefix}:backtest-cancel:${id}`;
+
+/** Asks for a run; the job id is the run's, so asking twice never runs it twice. */
+export async function requestBacktest(queue: Queue, id: number): Promise<void> {
+  await queue.add('run', { id }, { jobId: backtestJobId(id), removeOnComplete: true, removeOnFail: true });
+}
+
+type Phase = 'loading' | 'running';
+const CANCEL_POLL_MS = 200;
+const TRADE_CHUNK = 1000;
+
+class Cancelled extends Error {}
+
+/** One run: missing candles downloaded (cancellable), the strategy simulated (cancellable), the result stored. */
+export async function runBacktest(deps: BacktestDeps, id: number): Promise<string> {
+  const { db } = deps;
+  const row = await db('backtest_results').where({ id }).first();
+  if (!row || !['queued', 'loading', 'running'].includes(row.status)) return row?.status ?? 'missing';
+  const userId = Number(row.user_id);
+  let lastPercent = -1;
+  let lastPhase: Phase | null = null;
+  let lastPoll = 0;
+
+  const report = async (phase: Phase, percent: number) => {
+    const whole = Math.min(100, Math.floor(percent));
+    if (whole === lastPercent && phase === lastPhase) return;
+    lastPercent = whole;
+    lastPhase = phase;
+    await db('backtest_results').where({ id }).update({ status: phase, progress: whole });
+    await deps.publisher.publish('backtest:progress', { id, status: phase, percent: whole }, { userId });
+  };
+  const stopRequested = async (): Promise<boolean> => {
+    const now = Date.now();
+    if (now - lastPoll < CANCEL_POLL_MS) return false;
+    lastPoll = now;
+    return (await deps.redis.exists(backtestCancelKey(deps.prefix, id))) === 1;
+  };
+  const finish = async (status: 'completed' | 'failed' | 'cancelled', fields: Record<string, unknown> = {}) => {
+    await db('backtest_results')
+      .where({ id })
+      .update({ status, finished_at: new Date(), ...fields });
+    await deps.redis.del(backtestCancelKey(deps.prefix, id));
+    await deps.publisher.publish('backtest:progress', { id, status, percent: lastPercent }, { userId });
+    return status;
+  };
+
+  let runner: StrategyRunner | null = null;
+  try {
+    const strategy = row.strategy_id
+      ? await db('strategies').where({ id: row.strategy_id, user_id: userId }).first()
+      : null;
+    if (!strategy) throw new Error('La stratégie de ce backtest a été supprimée.');
+    const key: CandleKey = { source: row.source, symbol: row.symbol, timeframe: row.timeframe as BacktestTimeframe };
+    const from = new Date(row.start_date).getTime();
+    const to = new Date(row.end_date).getTime();
+
+    await report('loading', 0);
+    if (findExchange(key.source) && key.source !== 'paper') {
+      const gaps = await missingRanges(db, key, from, to);
+      const complete = await downloadGaps(deps, key, gaps, {
+        checkpoint: async (done) => {
+          await report('loading', done * 100);
+          return stopRequested();
+        },
+      });
+      if (!complete) throw new Cancelled();
+    }
+    const candles = await loadColumns(db, key, from, to);
+    if (candles.close.length === 0) {
+      throw new Error(`Aucune bougie ${key.symbol} ${key.timeframe} pour « ${key.source} » sur cette période.`);
+    }
+    await report('loading', 100);
+
+    runner = StrategyRunner.create(strategy.code, deps.limits);
+    runner.load(candles);
+    const settings: SimulationSettings = {
+      initialAmount: String(row.initial_amount),
+      fee: String(row.fee),
+      slippage: String(row.slippage),
+      fill: row.fill,
+      market: row.market,
+      timeframeMs: BACKTEST_TIMEFRAMES[key.timeframe],
+    };
+    await report('running', 0);
+    const simulation = await simulate(runner, candles, settings, {
+      checkpoint: async (done, total) => {
+        await report('running', (done / total) * 100);
+        await new Promise((resolve) => setImmediate(resolve));
+        return stopRequested();
+      },
+    });
+    if (simulation.cancelled) throw new Cancelled();
+
+    const stats = computeStats(
+      simulation.trades,
+      simulation.equity,
+      simulation.exposedCandles,
+      simulation.finalBalance,
+      candles,
+      settings,
+    );
+    await db.transaction(async (trx) => {
+      await trx('backtest_trades').where({ backtest_id: id }).delete();
+      const trades = simulation.trades.map((t) => ({
+        backtest_id: id,
+        side: t.side,
+        entry_time: new Date(t.entryTime),
+        exit_time: new Date(t.exitTime),
+        entry_price: decimalFromFloat(t.entryPrice),
+        exit_price: decimalFromFloat(t.exitPrice),
+        quantity: decimalFromFloat(t.quantity),
+        fees: decimalFromFloat(t.fees),
+        pnl: decimalFromFloat(t.pnl),
+        balance_after: decimalFromFloat(t.balanceAfter),
+        exit_reason: t.exitReason,
+      }));
+      for (let i = 0; i < trades.length; i += TRADE_CHUNK)
+        await trx('backtest_trades').insert(trades.slice(i, i + TRADE_CHUNK));
+      await trx('backtest_results')
+        .where({ id })
+        .update({
+          status: 'completed',
+          progress: 100,
+          finished_at: new Date(),
+          final_amount: stats.finalAmount,
+          total_trades: stats.totalTrades,
+          winning_trades: stats.winningTrades,
+          losing_trades: stats.losingTrades,
+          max_drawdown: stats.maxDrawdown,
+          sharpe_ratio: stats.sharpe,
+          stats: JSON.stringify({
+            ...stats,
+            equity: equityCurve(simulation.equity, candles.time),
+            logs: simulation.logs,
+          }),
+        });
+    });
+    lastPercent = 100;
+    await deps.publisher.publish('backtest:progress', { id, status: 'completed', percent: 100 }, { userId });
+    return 'completed';
+  } catch (error) {
+    if (error instanceof Cancelled) return finish('cancelled');
+    const message = (error as Error).message;
+    const where = error instanceof StrategyError && error.line ? ` (ligne ${error.line})` : '';
+    deps.logger.info({ backtest: id, err: message }, 'backtest failed');
+    return finish('failed', {
+      error_message: `${message}${where}`,
+      stats: error instanceof StrategyError ? JSON.stringify({ error: error.toJSON() }) : null,
+    });
+  } finally {
+    runner?.dispose();
+  }
+}
+
+export function backtestActor(deps: BacktestDeps): ActorDefinition {
+  return {
+    queue: QUEUES.backtest,
+    process: async (job) => runBacktest(deps, Number(job.data.id)),
+  };
+}

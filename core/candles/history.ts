@@ -1,0 +1,154 @@
+import type { Knex } from 'knex';
+import type { CandleColumns } from '../sandbox/strategy-runner';
+
+/** Timeframes a backtest can use (those of the heartbeat plus the longer ones exchanges offer). */
+export const BACKTEST_TIMEFRAMES = {
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+} as const;
+export type BacktestTimeframe = keyof typeof BACKTEST_TIMEFRAMES;
+export const BACKTEST_TIMEFRAME_NAMES = Object.keys(BACKTEST_TIMEFRAMES) as BacktestTimeframe[];
+
+export interface CandleKey {
+  source: string;
+  symbol: string;
+  timeframe: BacktestTimeframe;
+}
+
+/** One candle as stored: open time in epoch ms, prices as decimal strings or numbers. */
+export type CandleRow = [
+  time: number,
+  open: string | number,
+  high: string | number,
+  low: string | number,
+  close: string | number,
+  volume: string | number,
+];
+
+/**
+ * Loads the candles of [from, to) as float64 columns. The numeric columns are cast to float8 and read as arrays
+ * (no row objects): a year of 1m candles is 525,600 rows.
+ */
+export async function loadColumns(db: Knex, key: CandleKey, from: number, to: number): Promise<CandleColumns> {
+  const result = await db.raw(
+    `SELECT (extract(epoch FROM open_time) * 1000)::float8, open::float8, high::float8, low::float8, close::float8,
+            volume::float8
+       FROM candles
+      WHERE source = ? AND symbol = ? AND timeframe = ? AND open_time >= ? AND open_time < ?
+      ORDER BY open_time`,
+    [key.source, key.symbol, key.timeframe, new Date(from), new Date(to)],
+  );
+  return columnsOf(result.rows as Record<string, number>[]);
+}
+
+function columnsOf(rows: Record<string, number>[]): CandleColumns {
+  const n = rows.length;
+  const columns: CandleColumns = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    const values = Object.values(r);
+    columns.time[i] = values[0];
+    columns.open[i] = values[1];
+    columns.high[i] = values[2];
+    columns.low[i] = values[3];
+    columns.close[i] = values[4];
+    columns.volume[i] = values[5];
+  }
+  return columns;
+}
+
+/**
+ * The stretches of [from, to) with no stored candle, as [start, end) in epoch ms, aligned on the timeframe.
+ * Exchanges have outages, so a hole may stay a hole after a download: callers download each gap once per run.
+ */
+export async function missingRanges(db: Knex, key: CandleKey, from: number, to: number): Promise<[number, number][]> {
+  const step = BACKTEST_TIMEFRAMES[key.timeframe];
+  const start = Math.ceil(from / step) * step;
+  const rows: { t: number }[] = await db('candles')
+    .select(db.raw('(extract(epoch FROM open_time) * 1000)::float8 AS t'))
+    .where({ source: key.source, symbol: key.symbol, timeframe: key.timeframe })
+    .where('open_time', '>=', new Date(start))
+    .where('open_time', '<', new Date(to))
+    .orderBy('open_time');
+  const gaps: [number, number][] = [];
+  let expected = start;
+  for (const { t } of rows) {
+    if (t > expected) gaps.push([expected, t]);
+    expected = Math.max(expected, t + step);
+  }
+  if (expected < to) gaps.push([expected, Math.ceil(to / step) * step]);
+  return gaps;
+}
+
+const INSERT_CHUNK = 2000;
+
+/** Stores candles shared by every user; a candle already there is kept as is. Returns how many were new. */
+export async function storeCandles(
+  db: Knex,
+  key: CandleKey,
+  rows: CandleRow[],
+  trx?: Knex.Transaction,
+): Promise<number> {
+  const step = BACKTEST_TIMEFRAMES[key.timeframe];
+  let stored = 0;
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK).map(([time, open, high, low, close, volume]) => ({
+      source: key.source,
+      symbol: key.symbol,
+      timeframe: key.timeframe,
+      open_time: new Date(time),
+      close_time: new Date(time + step),
+      open: String(open),
+      high: String(high),
+      low: String(low),
+      close: String(close),
+      volume: String(volume),
+    }));
+    const inserted = await (trx ?? db)('candles')
+      .insert(chunk)
+      .onConflict(['source', 'symbol', 'timeframe', 'open_time'])
+      .ignore()
+      .returning('id');
+    stored += inserted.length;
+  }
+  return stored;
+}
+
+/** Sources that have candles, with what they hold (for the backtest form). */
+export async function candleSources(
+  db: Knex,
+): Promise<{ source: string; symbol: string; timeframe: string; count: number; first: string; last: string }[]> {
+  const rows = await db('candles')
+    .select('source', 'symbol', 'timeframe')
+    .count<{ count: string }[]>('* as count')
+    .min('open_time as first')
+    .max('open_time as last')
+    .groupBy('source', 'symbol', 'timeframe')
+    .orderBy(['source', 'symbol', 'timeframe']);
+  return (
+    rows as unknown as { source: string; symbol: string; timeframe: string; count: string; first: Date; last: Date }[]
+  ).map((r) => ({
+    source: r.source,
+    symbol: r.symbol,
+    timeframe: r.timeframe,
+    count: Number(r.count),
+    first: new Date(r.first).toISOString(),
+    last: new Date(r.last).toISOString(),
+  }));
+}

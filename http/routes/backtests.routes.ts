@@ -1,0 +1,171 @@
+import { Router } from 'express';
+import { backtestCancelKey, requestBacktest } from '../../actors/backtest/backtest.actor';
+import { BACKTEST_TIMEFRAME_NAMES, BACKTEST_TIMEFRAMES } from '../../core/candles/history';
+import { BacktestResult, Strategy } from '../../core/db/models';
+import { trimDecimal, trimNullableDecimal } from '../../core/decimal';
+import { ConflictError, ValidationError } from '../../core/errors';
+import { parse, z } from '../../core/validation';
+import { tenant } from '../auth.middleware';
+import type { AppDeps } from '../context';
+import { idParam } from '../params';
+
+const fraction = (max: number) =>
+  z
+    .string({ error: 'nombre décimal attendu' })
+    .regex(/^\d+(\.\d+)?$/, { error: 'nombre décimal attendu (ex. 0.001)' })
+    .refine((v) => Number(v) <= max, { error: `au plus ${max}` });
+
+const backtestSchema = z
+  .object({
+    strategyId: z.coerce.number({ error: 'obligatoire' }).int().positive({ error: 'obligatoire' }),
+    source: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(64),
+    symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50),
+    timeframe: z.enum(BACKTEST_TIMEFRAME_NAMES, { error: `une des unités ${BACKTEST_TIMEFRAME_NAMES.join(', ')}` }),
+    from: z.iso.datetime({ offset: true, error: 'date ISO attendue' }).or(z.iso.date({ error: 'date ISO attendue' })),
+    to: z.iso.datetime({ offset: true, error: 'date ISO attendue' }).or(z.iso.date({ error: 'date ISO attendue' })),
+    initialAmount: z
+      .string({ error: 'obligatoire' })
+      .regex(/^\d+(\.\d+)?$/, { error: 'montant décimal attendu' })
+      .refine((v) => Number(v) > 0, { error: 'doit être positif' }),
+    fee: fraction(0.1).default('0.001'),
+    slippage: fraction(0.1).default('0.0005'),
+    fill: z.enum(['close', 'next_open'], { error: "'close' ou 'next_open'" }).default('close'),
+    market: z.enum(['spot', 'futures'], { error: "'spot' ou 'futures'" }).default('spot'),
+    brokerId: z.coerce.number().int().positive().nullable().optional(),
+  })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { error: 'doit être après la date de début', path: ['to'] });
+
+const LABELS = {
+  strategyId: 'Stratégie',
+  source: 'Source',
+  symbol: 'Symbole',
+  timeframe: 'Unité de temps',
+  from: 'Début',
+  to: 'Fin',
+  initialAmount: 'Montant de départ',
+  fee: 'Frais',
+  slippage: 'Glissement',
+  fill: 'Exécution',
+  market: 'Marché',
+};
+const NOT_FOUND = 'Backtest introuvable';
+const MAX_CANDLES = 2_000_000;
+
+function summary(b: BacktestResult, strategyName?: string | null) {
+  return {
+    id: b.id,
+    strategyId: b.strategy_id,
+    strategyName: strategyName ?? null,
+    source: b.source,
+    symbol: b.symbol,
+    timeframe: b.timeframe,
+    from: new Date(b.start_date).toISOString(),
+    to: new Date(b.end_date).toISOString(),
+    initialAmount: trimDecimal(b.initial_amount),
+    finalAmount: trimNullableDecimal(b.final_amount),
+    fee: trimDecimal(b.fee),
+    slippage: trimDecimal(b.slippage),
+    fill: b.fill,
+    market: b.market,
+    status: b.status,
+    progress: b.progress,
+    error: b.error_message,
+    totalTrades: b.total_trades,
+    createdAt: new Date(b.created_at).toISOString(),
+    finishedAt: b.finished_at ? new Date(b.finished_at).toISOString() : null,
+  };
+}
+
+/** Backtests: one row per run, the run itself on a worker (`backtest` queue). Scoped by the signed-in user. */
+export function backtestsRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const queue = deps.backtestQueue;
+  if (!queue) throw new Error('backtestsRoutes needs the backtest queue');
+  const idOf = (raw: string) => idParam(raw, NOT_FOUND);
+
+  router.get('/', async (_req, res) => {
+    const rows = await tenant(res)
+      .query(BacktestResult)
+      .withGraphJoined('strategy')
+      .orderBy('backtest_results.created_at', 'desc')
+      .limit(100);
+    res.json(rows.map((b) => summary(b, (b as BacktestResult & { strategy?: Strategy }).strategy?.name)));
+  });
+
+  router.post('/', async (req, res) => {
+    const data = parse(backtestSchema, req.body, LABELS);
+    const strategy = await tenant(res).query(Strategy).findById(data.strategyId);
+    if (!strategy) throw new ValidationError('Stratégie : introuvable', 'strategyId');
+    const from = Date.parse(data.from);
+    const to = Date.parse(data.to);
+    if ((to - from) / BACKTEST_TIMEFRAMES[data.timeframe] > MAX_CANDLES) {
+      throw new ValidationError(`Fin : ${MAX_CANDLES.toLocaleString('fr-FR')} bougies au plus par backtest`, 'to');
+    }
+    const row = await tenant(res).insert(BacktestResult, {
+      strategy_id: strategy.id,
+      broker_id: data.brokerId ?? null,
+      source: data.source,
+      symbol: data.symbol,
+      timeframe: data.timeframe,
+      start_date: new Date(from),
+      end_date: new Date(to),
+      initial_amount: data.initialAmount,
+      fee: data.fee,
+      slippage: data.slippage,
+      fill: data.fill,
+      market: data.market,
+      status: 'queued',
+      progress: 0,
+    });
+    await requestBacktest(queue, row.id);
+    res.status(201).json({ id: row.id });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const b = await tenant(res).find(BacktestResult, idOf(req.params.id), NOT_FOUND);
+    const strategy = b.strategy_id ? await tenant(res).query(Strategy).findById(b.strategy_id) : null;
+    const trades = await deps.db('backtest_trades').where({ backtest_id: b.id }).orderBy('entry_time').limit(50_000);
+    res.json({
+      ...summary(b, strategy?.name),
+      result: b.stats,
+      trades: trades.map((t) => ({
+        side: t.side,
+        entryTime: new Date(t.entry_time).toISOString(),
+        exitTime: t.exit_time ? new Date(t.exit_time).toISOString() : null,
+        entryPrice: trimDecimal(t.entry_price),
+        exitPrice: trimNullableDecimal(t.exit_price),
+        quantity: trimDecimal(t.quantity),
+        fees: trimDecimal(t.fees),
+        pnl: trimNullableDecimal(t.pnl),
+        balanceAfter: trimNullableDecimal(t.balance_after),
+        exitReason: t.exit_reason,
+      })),
+    });
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    const b = await tenant(res).find(BacktestResult, idOf(req.params.id), NOT_FOUND);
+    if (!['queued', 'loading', 'running'].includes(b.status)) {
+      throw new ConflictError(`Ce backtest est déjà terminé (${b.status}).`, undefined, 'BACKTEST_FINISHED');
+    }
+    await deps.redis.set(backtestCancelKey(deps.config.QUEUE_PREFIX, b.id), '1', 'EX', 3600);
+    // A run still waiting in the queue is removed and marked at once; a running one stops at its next checkpoint.
+    const job = await queue.getJob(`backtest-${b.id}`);
+    if (job && (await job.isWaiting())) {
+      await job.remove();
+      await tenant(res).update(BacktestResult, b.id, { status: 'cancelled', finished_at: new Date() }, NOT_FOUND);
+    }
+    res.status(202).json({ id: b.id });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const b = await tenant(res).find(BacktestResult, idOf(req.params.id), NOT_FOUND);
+    if (['queued', 'loading', 'running'].includes(b.status)) {
+      throw new ConflictError("Arrêtez ce backtest avant de l'effacer.", undefined, 'BACKTEST_RUNNING');
+    }
+    await tenant(res).remove(BacktestResult, b.id, NOT_FOUND);
+    res.status(204).end();
+  });
+
+  return router;
+}
