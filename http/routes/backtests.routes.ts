@@ -79,8 +79,10 @@ function summary(b: BacktestResult, strategyName?: string | null) {
 /** Backtests: one row per run, the run itself on a worker (`backtest` queue). Scoped by the signed-in user. */
 export function backtestsRoutes(deps: AppDeps): Router {
   const router = Router();
-  const queue = deps.backtestQueue;
-  if (!queue) throw new Error('backtestsRoutes needs the backtest queue');
+  const queue = () => {
+    if (!deps.backtestQueue) throw new Error('backtestsRoutes needs the backtest queue');
+    return deps.backtestQueue;
+  };
   const idOf = (raw: string) => idParam(raw, NOT_FOUND);
 
   router.get('/', async (_req, res) => {
@@ -117,7 +119,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
       status: 'queued',
       progress: 0,
     });
-    await requestBacktest(queue, row.id);
+    await requestBacktest(queue(), row.id);
     res.status(201).json({ id: row.id });
   });
 
@@ -150,7 +152,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
     }
     await deps.redis.set(backtestCancelKey(deps.config.QUEUE_PREFIX, b.id), '1', 'EX', 3600);
     // A run still waiting in the queue is removed and marked at once; a running one stops at its next checkpoint.
-    const job = await queue.getJob(`backtest-${b.id}`);
+    const job = await queue().getJob(`backtest-${b.id}`);
     if (job && (await job.isWaiting())) {
       await job.remove();
       await tenant(res).update(BacktestResult, b.id, { status: 'cancelled', finished_at: new Date() }, NOT_FOUND);

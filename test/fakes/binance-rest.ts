@@ -35,6 +35,11 @@ export class FakeBinanceRest {
   onOrderAccepted?: (order: FakeOrder) => Promise<void> | void;
   /** Delays exchangeInfo, so that a page can be seen while markets load. */
   exchangeInfoDelayMs = 0;
+  /** Delay before answering klines (to catch a download in the act). */
+  klinesDelayMs = 0;
+  /** Real candles served by klines per symbol ('BTCUSDT') and interval, freqtrade rows [time, o, h, l, c, v]. */
+  readonly history = new Map<string, number[][]>();
+  klinesRequests = 0;
   private readonly server: Server;
   private readonly accounts = new Map<string, FakeAccount>();
   private readonly exchangeInfo: string = fixture('binance/rest/exchangeInfo_real_trimmed.json');
@@ -91,6 +96,9 @@ export class FakeBinanceRest {
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
     try {
+      if (url.pathname === '/api/v3/klines' && this.klinesDelayMs) {
+        await new Promise((resolve) => setTimeout(resolve, this.klinesDelayMs));
+      }
       if (url.pathname === '/api/v3/exchangeInfo' && this.exchangeInfoDelayMs) {
         await new Promise((resolve) => setTimeout(resolve, this.exchangeInfoDelayMs));
       }
@@ -171,9 +179,32 @@ export class FakeBinanceRest {
     return (JSON.parse(this.exchangeInfo) as { symbols: { symbol: string }[] }).symbols.map((s) => s.symbol);
   }
 
-  /** Flat candles at the current price, in the layout of klines_response.json. */
+  /** Flat candles at the current price, in the layout of klines_response.json (or `history` when set). */
   private klines(q: URLSearchParams): unknown[] {
+    this.klinesRequests++;
     const symbol = this.book.info(q.get('symbol') ?? '').symbol;
+    const history = this.history.get(`${symbol}:${q.get('interval')}`);
+    if (history) {
+      const from = Number(q.get('startTime') ?? 0);
+      const limit = Math.min(Number(q.get('limit') ?? 500), 1000);
+      return history
+        .filter((r) => r[0] >= from)
+        .slice(0, limit)
+        .map((r) => [
+          r[0],
+          String(r[1]),
+          String(r[2]),
+          String(r[3]),
+          String(r[4]),
+          String(r[5]),
+          r[0] + 3_599_999,
+          '0',
+          1,
+          '0',
+          '0',
+          '0',
+        ]);
+    }
     const interval = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 }[
       q.get('interval') ?? '1m'
     ];

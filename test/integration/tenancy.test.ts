@@ -30,6 +30,25 @@ const OWNED: OwnedResource[] = [
     },
     updateBody: { name: 'taken over' },
   },
+  {
+    basePath: '/api/backtests',
+    create: async (client) => {
+      const strategies = (await client.get('/api/strategies').expect(200)).body as { id: number }[];
+      const res = await client.send('post', '/api/backtests', {
+        strategyId: strategies[0].id,
+        source: 'tenancy-import',
+        symbol: 'BTC/USDT',
+        timeframe: '1h',
+        from: '2024-01-01',
+        to: '2024-01-02',
+        initialAmount: '1000',
+      });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    },
+    // Backtests have no PUT: B's PUT must still answer 404 like every route on A's row.
+    updateBody: {},
+  },
 ];
 
 /**
