@@ -1,3 +1,4 @@
+/// <reference path="./tulind.d.ts" />
 import tulind from 'tulind';
 
 /** What a strategy sees of one indicator: tulind's own names, so the docs of Tulip Indicators apply as they are. */

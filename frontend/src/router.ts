@@ -3,6 +3,8 @@ import { useAuthStore } from '@/stores/auth';
 import AccountView from '@/views/AccountView.vue';
 import HeartbeatView from '@/views/HeartbeatView.vue';
 import ManualTradingView from '@/views/ManualTradingView.vue';
+import StrategiesView from '@/views/StrategiesView.vue';
+import BacktestView from '@/views/BacktestView.vue';
 import AppLayout from '@/components/layout/AppLayout.vue';
 import LoginView from '@/views/LoginView.vue';
 import PlaceholderView from '@/views/PlaceholderView.vue';
@@ -10,8 +12,6 @@ import PlaceholderView from '@/views/PlaceholderView.vue';
 /** Menu pages not built yet, with the module that brings each. */
 const upcoming = [
   { path: 'trading-bot', label: 'menu.bot', module: 'Trading BOT' },
-  { path: 'strategies', label: 'menu.strategies', module: 'Stratégies et backtests' },
-  { path: 'backtest', label: 'menu.backtest', module: 'Stratégies et backtests' },
   { path: 'webhooks', label: 'menu.webhooks', module: 'Webhooks TradingView' },
   { path: 'statistiques', label: 'menu.stats', module: 'Statistiques' },
 ] as const;
@@ -27,6 +27,8 @@ export const router = createRouter({
         { path: '', redirect: '/heartbeat' },
         { path: 'heartbeat', name: 'heartbeat', component: HeartbeatView },
         { path: 'trading-manuel', name: 'trading-manuel', component: ManualTradingView },
+        { path: 'strategies', name: 'strategies', component: StrategiesView },
+        { path: 'backtest', name: 'backtest', component: BacktestView },
         ...upcoming.map((page) => ({
           path: page.path,
           name: page.path,

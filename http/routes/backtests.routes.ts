@@ -1,6 +1,11 @@
 import { Router } from 'express';
 import { backtestCancelKey, requestBacktest } from '../../actors/backtest/backtest.actor';
-import { BACKTEST_TIMEFRAME_NAMES, BACKTEST_TIMEFRAMES } from '../../core/candles/history';
+import {
+  BACKTEST_TIMEFRAME_NAMES,
+  BACKTEST_TIMEFRAMES,
+  loadColumns,
+  type BacktestTimeframe,
+} from '../../core/candles/history';
 import { BacktestResult, Strategy } from '../../core/db/models';
 import { trimDecimal, trimNullableDecimal } from '../../core/decimal';
 import { ConflictError, ValidationError } from '../../core/errors';
@@ -50,6 +55,7 @@ const LABELS = {
 };
 const NOT_FOUND = 'Backtest introuvable';
 const MAX_CANDLES = 2_000_000;
+const CHART_BARS = 3000;
 
 function summary(b: BacktestResult, strategyName?: string | null) {
   return {
@@ -143,6 +149,26 @@ export function backtestsRoutes(deps: AppDeps): Router {
         exitReason: t.exit_reason,
       })),
     });
+  });
+
+  /** The run's candles for the chart, merged into at most CHART_BARS bars (OHLC of consecutive candles). */
+  router.get('/:id/candles', async (req, res) => {
+    const b = await tenant(res).find(BacktestResult, idOf(req.params.id), NOT_FOUND);
+    const key = { source: b.source, symbol: b.symbol, timeframe: b.timeframe as BacktestTimeframe };
+    const c = await loadColumns(deps.db, key, new Date(b.start_date).getTime(), new Date(b.end_date).getTime());
+    const per = Math.max(1, Math.ceil(c.close.length / CHART_BARS));
+    const bars: [number, number, number, number, number][] = [];
+    for (let i = 0; i < c.close.length; i += per) {
+      const end = Math.min(c.close.length, i + per);
+      let high = -Infinity;
+      let low = Infinity;
+      for (let j = i; j < end; j++) {
+        high = Math.max(high, c.high[j]);
+        low = Math.min(low, c.low[j]);
+      }
+      bars.push([c.time[i], c.open[i], high, low, c.close[end - 1]]);
+    }
+    res.json({ candlesPerBar: per, bars });
   });
 
   router.post('/:id/cancel', async (req, res) => {

@@ -1,0 +1,69 @@
+import type { BacktestStats } from '@core/backtest/stats';
+
+export type { BacktestStats };
+
+export interface StrategyItem {
+  id: number;
+  name: string;
+  description: string;
+  timeframe: string;
+  code: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ValidationResult =
+  | { ok: true; trades: number; candles: number; logs: string[]; typescript: boolean }
+  | { ok: false; error: { message: string; line: number | null; column: number | null } };
+
+export type BacktestStatus = 'queued' | 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface BacktestSummary {
+  id: number;
+  strategyId: number | null;
+  strategyName: string | null;
+  source: string;
+  symbol: string;
+  timeframe: string;
+  from: string;
+  to: string;
+  initialAmount: string;
+  finalAmount: string | null;
+  fee: string;
+  slippage: string;
+  fill: 'close' | 'next_open';
+  market: 'spot' | 'futures';
+  status: BacktestStatus;
+  progress: number;
+  error: string | null;
+  totalTrades: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface BacktestTradeItem {
+  side: 'long' | 'short';
+  entryTime: string;
+  exitTime: string | null;
+  entryPrice: string;
+  exitPrice: string | null;
+  quantity: string;
+  fees: string;
+  pnl: string | null;
+  balanceAfter: string | null;
+  exitReason: string | null;
+}
+
+export interface BacktestDetail extends BacktestSummary {
+  result: (BacktestStats & { equity: [number, number][]; logs: string[] }) | { error: unknown } | null;
+  trades: BacktestTradeItem[];
+}
+
+export interface CandleSource {
+  source: string;
+  symbol: string;
+  timeframe: string;
+  count: number;
+  first: string;
+  last: string;
+}

@@ -1,0 +1,102 @@
+/// <reference lib="dom" />
+// Strategies and Backtest pages in Chromium: the seeded example in the CodeMirror editor, "Tester la syntaxe" with
+// an error shown on its line, then a backtest of the example on real candles downloaded from the fake Binance,
+// followed live to its statistics, charts and trades.
+import type { Browser, Page } from 'playwright-core';
+import { backtestActor } from '../../actors/backtest/backtest.actor';
+import { startActors } from '../../actors/host';
+import { ExchangeClients } from '../../core/exchanges/ccxt-client';
+import { RequestPacer } from '../../core/exchanges/request-pacer';
+import { createLogger } from '../../core/logger';
+import { listen, uniqueName } from '../helpers/app';
+import { launchBrowser, screenshot } from '../helpers/browser';
+import { describeWithFixtures, fixture } from '../helpers/fixtures';
+import { startTradingStack } from '../helpers/trading';
+
+describeWithFixtures('strategies and backtest pages', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  let server: { url: string; close(): Promise<void> };
+  let host: { close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+  const rows = (JSON.parse(fixture('ohlcv/binance_spot_BTC_USDT-1h.json')) as number[][]).slice(40_000, 41_500);
+
+  beforeAll(async () => {
+    stack = await startTradingStack({}, false);
+    stack.fake.history.set('BTCUSDT:1h', rows);
+    const { app } = stack;
+    const logger = createLogger('silent', 'test');
+    host = await startActors(
+      [
+        backtestActor({
+          db: app.db,
+          redis: app.redis,
+          prefix: app.config.QUEUE_PREFIX,
+          clients: new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES),
+          pacer: new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
+          publisher: app.publisher,
+          logger,
+          limits: { memoryMb: 64, timeoutMs: 500 },
+        }),
+      ],
+      { redisUrl: app.config.REDIS_URL, prefix: app.config.QUEUE_PREFIX, logger },
+    );
+    server = await listen(app);
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
+    await page.goto(server.url);
+    await page.getByTestId('open-register').click();
+    await page.getByTestId('register-username').fill(uniqueName('Bt'));
+    await page.getByTestId('register-password').fill('password-123');
+    await page.getByTestId('register-confirm').fill('password-123');
+    await page.getByTestId('register-submit').click();
+    await page.getByTestId('statusbar').waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server.close();
+    await host.close();
+    await stack.close();
+  });
+
+  it('shows the example in the editor, checks it, and marks an error on its line', async () => {
+    await page.goto(`${server.url}/strategies`);
+    await page.getByTestId('strategy-item').first().waitFor();
+    expect(await page.getByTestId('strategy-name').inputValue()).toBe('Exemple EMA 10/20');
+    await page.locator('.cm-content').getByText('crossedAbove').waitFor();
+    await page.getByTestId('strategy-validate').click();
+    await page.getByTestId('strategy-validation').getByText('Syntaxe OK').waitFor();
+    await screenshot(page, 'strategies');
+
+    await page.getByTestId('strategy-new').click();
+    await page.locator('.cm-content').getByText('MaNouvelleStrategie').waitFor();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nclass Deux extends Strategy {}');
+    await page.getByTestId('strategy-validate').click();
+    const error = page.getByTestId('strategy-validation').locator('.form-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('exactement une classe qui étend Strategy (trouvé : 2)');
+    expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
+  });
+
+  it('runs a backtest: both progress bars, statistics, charts with markers and the trades', async () => {
+    await page.goto(`${server.url}/backtest`);
+    await page.getByTestId('backtest-form').waitFor();
+    await page.getByTestId('backtest-source').selectOption('binance');
+    await page.getByTestId('backtest-symbol').fill('BTC/USDT');
+    await page.getByTestId('backtest-timeframe').selectOption('1h');
+    await page.getByTestId('backtest-from').fill(new Date(rows[0][0]).toISOString().slice(0, 10));
+    await page.getByTestId('backtest-to').fill(new Date(rows[1400][0]).toISOString().slice(0, 10));
+    await page.getByTestId('backtest-launch').click();
+    await page.getByTestId('backtest-stats').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('backtest-stats').textContent()).toContain('Taux de réussite');
+    expect(await page.getByTestId('backtest-trades').locator('tbody tr').count()).toBeGreaterThan(5);
+    await page.getByTestId('backtest-candles').locator('canvas').first().waitFor();
+    expect(await page.getByTestId('backtest-progress').textContent()).toContain('Simulation 100 %');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'backtest');
+    expect(await page.getByTestId('backtest-run').count()).toBe(1);
+  });
+});
