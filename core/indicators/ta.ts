@@ -1,4 +1,3 @@
-/// <reference path="./tulind.d.ts" />
 import tulind from 'tulind';
 
 /** What a strategy sees of one indicator: tulind's own names, so the docs of Tulip Indicators apply as they are. */
