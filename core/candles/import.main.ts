@@ -31,7 +31,9 @@ async function main(): Promise<void> {
       try {
         rows = path.extname(file).toLowerCase() === '.json' ? parseFreqtradeJson(text) : parseCsvCandles(text);
       } catch (error) {
-        if (error instanceof CandleImportError) throw new Error(`${file} : ${error.problems.join('\n  ')}`);
+        if (error instanceof CandleImportError) {
+          throw new Error(`${file} : ${error.problems.join('\n  ')}`, { cause: error });
+        }
         throw error;
       }
       const key = { source, symbol, timeframe: timeframe as BacktestTimeframe };
