@@ -115,12 +115,7 @@ export async function missingRanges(db: Knex, key: CandleKey, from: number, to: 
 const INSERT_CHUNK = 2000;
 
 /** Stores candles shared by every user; a candle already there is kept as is. Returns how many were new. */
-export async function storeCandles(
-  db: Knex,
-  key: CandleKey,
-  rows: CandleRow[],
-  trx?: Knex.Transaction,
-): Promise<number> {
+export async function storeCandles(db: Knex, key: CandleKey, rows: CandleRow[]): Promise<number> {
   const step = BACKTEST_TIMEFRAMES[key.timeframe];
   let stored = 0;
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
@@ -136,7 +131,7 @@ export async function storeCandles(
       close: String(close),
       volume: String(volume),
     }));
-    const inserted = await (trx ?? db)('candles')
+    const inserted = await db('candles')
       .insert(chunk)
       .onConflict(['source', 'symbol', 'timeframe', 'open_time'])
       .ignore()

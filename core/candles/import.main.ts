@@ -37,7 +37,7 @@ async function main(): Promise<void> {
         throw error;
       }
       const key = { source, symbol, timeframe: timeframe as BacktestTimeframe };
-      const stored = await db.transaction((trx) => storeCandles(db, key, rows, trx));
+      const stored = await db.transaction((trx) => storeCandles(trx, key, rows));
       process.stdout.write(
         `${file} : ${rows.length} bougies lues, ${stored} nouvelles (${source} ${symbol} ${timeframe})\n`,
       );

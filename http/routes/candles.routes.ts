@@ -44,7 +44,7 @@ export function candlesRoutes(deps: AppDeps): Router {
       throw error;
     }
     const key = { source: input.source, symbol: input.symbol, timeframe: input.timeframe };
-    const stored = await deps.db.transaction((trx) => storeCandles(deps.db, key, rows, trx));
+    const stored = await deps.db.transaction((trx) => storeCandles(trx, key, rows));
     res.status(201).json({
       ...key,
       received: rows.length,

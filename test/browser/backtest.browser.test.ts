@@ -3,13 +3,9 @@
 // an error shown on its line, then a backtest of the example on real candles downloaded from the fake Binance,
 // followed live to its statistics, charts and trades.
 import type { Browser, Page } from 'playwright-core';
-import { backtestActor } from '../../actors/backtest/backtest.actor';
-import { startActors } from '../../actors/host';
-import { ExchangeClients } from '../../core/exchanges/ccxt-client';
-import { RequestPacer } from '../../core/exchanges/request-pacer';
-import { createLogger } from '../../core/logger';
 import { listen, uniqueName } from '../helpers/app';
-import { launchBrowser, screenshot } from '../helpers/browser';
+import { startBacktestWorker } from '../helpers/brokers';
+import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
 import { describeWithFixtures, fixture } from '../helpers/fixtures';
 import { startTradingStack } from '../helpers/trading';
 
@@ -25,31 +21,10 @@ describeWithFixtures('strategies and backtest pages', () => {
     stack = await startTradingStack({}, false);
     stack.fake.history.set('BTCUSDT:1h', rows);
     const { app } = stack;
-    const logger = createLogger('silent', 'test');
-    host = await startActors(
-      [
-        backtestActor({
-          db: app.db,
-          redis: app.redis,
-          prefix: app.config.QUEUE_PREFIX,
-          clients: new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES),
-          pacer: new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
-          publisher: app.publisher,
-          logger,
-          limits: { memoryMb: 64, timeoutMs: 500 },
-        }),
-      ],
-      { redisUrl: app.config.REDIS_URL, prefix: app.config.QUEUE_PREFIX, logger },
-    );
+    host = await startBacktestWorker(app);
     server = await listen(app);
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
-    await page.goto(server.url);
-    await page.getByTestId('open-register').click();
-    await page.getByTestId('register-username').fill(uniqueName('Bt'));
-    await page.getByTestId('register-password').fill('password-123');
-    await page.getByTestId('register-confirm').fill('password-123');
-    await page.getByTestId('register-submit').click();
+    page = await registeredPage(browser, server.url, uniqueName('Bt'), { width: 1500, height: 1000 });
     await page.getByTestId('statusbar').waitFor();
   }, 60_000);
 

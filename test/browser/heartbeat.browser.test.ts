@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { announceLiveness } from '../../core/liveness';
 import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
-import { launchBrowser, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
 import { describeWithFixtures } from '../helpers/fixtures';
 import { HeartbeatHarness, MINUTE, realTrades, until } from '../helpers/heartbeat';
 
@@ -43,13 +43,7 @@ describeWithFixtures('Heartbeat page', () => {
     await until(() => h.fake.connections() === 1);
     await h.runMinutes(actor, h.start - 5_000, h.start - 5_000 + 70 * MINUTE);
 
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(server.url);
-    await page.getByTestId('open-register').click();
-    await page.getByTestId('register-username').fill(uniqueName('Hb'));
-    await page.getByTestId('register-password').fill('password-123');
-    await page.getByTestId('register-confirm').fill('password-123');
-    await page.getByTestId('register-submit').click();
+    page = await registeredPage(browser, server.url, uniqueName('Hb'), { width: 1400, height: 900 });
     await page.getByTestId('heartbeat-connection').getByText('Connecté').waitFor();
 
     const oneMinute = page.getByTestId('signals-1m').locator('li');

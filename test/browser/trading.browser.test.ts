@@ -4,7 +4,7 @@
 // buy from the manual trading page, confirmed, showing in the portfolio and the latest trades.
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
-import { launchBrowser, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
 import { describeWithFixtures } from '../helpers/fixtures';
 import { KEY, SECRET, startTradingStack } from '../helpers/trading';
 
@@ -18,13 +18,7 @@ describeWithFixtures('brokers and manual trading pages', () => {
     stack = await startTradingStack();
     server = await listen(stack.app);
     browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 950 } })).newPage();
-    await page.goto(server.url);
-    await page.getByTestId('open-register').click();
-    await page.getByTestId('register-username').fill(uniqueName('Tr'));
-    await page.getByTestId('register-password').fill('password-123');
-    await page.getByTestId('register-confirm').fill('password-123');
-    await page.getByTestId('register-submit').click();
+    page = await registeredPage(browser, server.url, uniqueName('Tr'), { width: 1400, height: 950 });
     await page.getByTestId('statusbar').waitFor();
   }, 60_000);
 

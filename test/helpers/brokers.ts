@@ -1,3 +1,4 @@
+import { backtestActor } from '../../actors/backtest/backtest.actor';
 import { BrokerOperations } from '../../actors/broker/broker.operations';
 import { BrokerWorkers } from '../../actors/broker/broker-workers';
 import { startActors } from '../../actors/host';
@@ -45,4 +46,24 @@ export async function startBrokerWorkers(app: TestApp): Promise<{ close(): Promi
       await subscriber.quit();
     },
   };
+}
+
+/** The backtest actor as a worker process runs it, in-process, on the test app's Redis prefix. */
+export async function startBacktestWorker(app: TestApp): Promise<{ close(): Promise<void> }> {
+  const logger = createLogger('silent', 'test');
+  return startActors(
+    [
+      backtestActor({
+        db: app.db,
+        redis: app.redis,
+        prefix: app.config.QUEUE_PREFIX,
+        clients: new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES),
+        pacer: new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
+        publisher: app.publisher,
+        logger,
+        limits: { memoryMb: app.config.SANDBOX_MEMORY_MB, timeoutMs: app.config.SANDBOX_TIMEOUT_MS },
+      }),
+    ],
+    { redisUrl: app.config.REDIS_URL, prefix: app.config.QUEUE_PREFIX, logger },
+  );
 }

@@ -28,3 +28,20 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
+
+/** A new page signed in as a fresh user, registered through the login page's modal. */
+export async function registeredPage(
+  browser: Browser,
+  url: string,
+  username: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(url);
+  await page.getByTestId('open-register').click();
+  await page.getByTestId('register-username').fill(username);
+  await page.getByTestId('register-password').fill('password-123');
+  await page.getByTestId('register-confirm').fill('password-123');
+  await page.getByTestId('register-submit').click();
+  return page;
+}

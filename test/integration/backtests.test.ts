@@ -1,11 +1,7 @@
-import { backtestActor } from '../../actors/backtest/backtest.actor';
-import { startActors } from '../../actors/host';
-import { ExchangeClients } from '../../core/exchanges/ccxt-client';
-import { RequestPacer } from '../../core/exchanges/request-pacer';
-import { createLogger } from '../../core/logger';
 import type { ServerEventPayload } from '../../core/realtime/events';
 import { EXAMPLE_STRATEGY } from '../../core/sandbox/templates';
 import { signedInClient, uniqueName, type Client } from '../helpers/app';
+import { startBacktestWorker } from '../helpers/brokers';
 import { describeWithFixtures, fixture } from '../helpers/fixtures';
 import { startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
@@ -26,21 +22,7 @@ describeWithFixtures('backtests', () => {
       if (event === 'backtest:progress') events.push(payload as ServerEventPayload<'backtest:progress'>);
       return original(event as never, payload as never, target as never);
     }) as typeof app.publisher.publish;
-    host = await startActors(
-      [
-        backtestActor({
-          db: app.db,
-          redis: app.redis,
-          prefix: app.config.QUEUE_PREFIX,
-          clients: new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES),
-          pacer: new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
-          publisher: app.publisher,
-          logger: createLogger('silent', 'test'),
-          limits: { memoryMb: 64, timeoutMs: 500 },
-        }),
-      ],
-      { redisUrl: app.config.REDIS_URL, prefix: app.config.QUEUE_PREFIX, logger: createLogger('silent', 'test') },
-    );
+    host = await startBacktestWorker(app);
   });
   afterAll(async () => {
     await host.close();
