@@ -26,7 +26,8 @@ export interface FakeAccount {
  * unknown key answers -2015, a bad signature -1022). Every request is recorded with its arrival time.
  */
 export class FakeBinanceRest {
-  readonly requests: { method: string; path: string; at: number }[] = [];
+  /** Every request received; `apiKey` is set on the account's (signed) ones, public ones carry none. */
+  readonly requests: { method: string; path: string; at: number; apiKey: string | null }[] = [];
   readonly book: FakeOrderBook;
   /**
    * Called once an order is accepted and stored, before the reply leaves: a test can kill the client here to play
@@ -85,7 +86,12 @@ export class FakeBinanceRest {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, at: Date.now() });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      at: Date.now(),
+      apiKey: (req.headers['x-mbx-apikey'] as string | undefined) ?? null,
+    });
     const body = await new Promise<string>((resolve) => {
       let data = '';
       req.on('data', (chunk: Buffer) => (data += chunk.toString()));
