@@ -54,3 +54,18 @@ export class RateLimitError extends AppError {
     super(code, message);
   }
 }
+
+/** What went wrong at a service we call (an exchange, an AI provider); it decides what the user can do next. */
+export type UpstreamFailure = 'auth' | 'rejected' | 'not_found' | 'rate_limited' | 'unavailable' | 'timeout' | 'error';
+
+/** A refusal or failure of an outside service, told in the user's terms; the HTTP status follows `failure`. */
+export class UpstreamError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly failure: UpstreamFailure,
+    field?: string,
+  ) {
+    super(code, message, field);
+  }
+}

@@ -20,6 +20,7 @@ import { tradesRoutes, tradingRoutes } from './routes/trading.routes';
 import { strategiesRoutes } from './routes/strategies.routes';
 import { backtestsRoutes } from './routes/backtests.routes';
 import { candlesRoutes } from './routes/candles.routes';
+import { aiRoutes } from './routes/ai.routes';
 import { systemRoutes } from './routes/system.routes';
 import { csrf } from './security';
 import { sessionMiddleware } from './session';
@@ -36,6 +37,7 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/heartbeat', router: heartbeatRoutes(deps), data: 'system' },
     { path: '/api/strategies', router: strategiesRoutes(deps), data: 'user' },
     { path: '/api/backtests', router: backtestsRoutes(deps), data: 'user' },
+    { path: '/api/ai', router: aiRoutes(deps), data: 'user' },
     { path: '/api/candles', router: candlesRoutes(deps), data: 'system' },
     { path: '/api/exchanges', router: exchangesRoutes(), data: 'system' },
     { path: '/api/brokers', router: brokersRoutes(deps), data: 'user' },

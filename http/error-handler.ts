@@ -1,4 +1,3 @@
-import { ExchangeError, type ExchangeFailure } from '../core/exchanges/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   AppError,
@@ -7,11 +6,13 @@ import {
   ForbiddenError,
   NotFoundError,
   RateLimitError,
+  UpstreamError,
   ValidationError,
+  type UpstreamFailure,
 } from '../core/errors';
 
-// An exchange refusing the user's API key is bad input to us (400), not an expired session (401).
-const EXCHANGE_STATUS: Record<ExchangeFailure, number> = {
+// An exchange or AI provider refusing the user's API key is bad input to us (400), not an expired session (401).
+const UPSTREAM_STATUS: Record<UpstreamFailure, number> = {
   auth: 400,
   rejected: 400,
   not_found: 404,
@@ -29,7 +30,7 @@ function statusOf(error: AppError): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof RateLimitError) return 429;
-  if (error instanceof ExchangeError) return EXCHANGE_STATUS[error.failure];
+  if (error instanceof UpstreamError) return UPSTREAM_STATUS[error.failure];
   return 500;
 }
 

@@ -1,20 +1,10 @@
 import ccxt from 'ccxt';
-import { AppError } from '../errors';
+import { AppError, UpstreamError, type UpstreamFailure } from '../errors';
 
-/** What went wrong at the exchange, which decides what the user can do (and the HTTP status, in `http/`). */
-export type ExchangeFailure = 'auth' | 'rejected' | 'not_found' | 'rate_limited' | 'unavailable' | 'timeout' | 'error';
+export type ExchangeFailure = UpstreamFailure;
 
 /** Exchange failures, with stable codes and French messages; mapped once, where ccxt is called. */
-export class ExchangeError extends AppError {
-  constructor(
-    code: string,
-    message: string,
-    readonly failure: ExchangeFailure,
-    field?: string,
-  ) {
-    super(code, message, field);
-  }
-
+export class ExchangeError extends UpstreamError {
   toJSON() {
     return { code: this.code, message: this.message, failure: this.failure, field: this.field };
   }

@@ -62,6 +62,8 @@ export async function listen(app: TestApp): Promise<{ url: string; close(): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
+      // Keep-alive sockets of fetch would hold the server open for seconds.
+      server.closeAllConnections();
       await io.close();
       await subscriber.quit();
     },

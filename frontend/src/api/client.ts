@@ -36,7 +36,12 @@ async function ensureCsrfToken(): Promise<string> {
  * Calls the API. State-changing requests carry the CSRF token; one refused for a stale token (a new session) is
  * retried once with a fresh one.
  */
-export async function api<T>(method: string, url: string, body?: unknown, retried = false): Promise<T> {
+export async function api<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  options: { signal?: AbortSignal; retried?: boolean } = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = await ensureCsrfToken();
@@ -47,17 +52,19 @@ export async function api<T>(method: string, url: string, body?: unknown, retrie
       headers,
       credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
     });
   } catch {
+    if (options.signal?.aborted) throw new ApiError(0, { code: 'ABORTED', message: 'Demande annulée' });
     throw new ApiError(0, { code: 'NETWORK', message: 'Le serveur ne répond pas' });
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: ApiErrorBody };
   if (!res.ok) {
     const error = data.error ?? { code: 'HTTP_' + res.status, message: `Erreur ${res.status}` };
-    if (error.code === 'CSRF_INVALID' && !retried) {
+    if (error.code === 'CSRF_INVALID' && !options.retried) {
       csrfToken = null;
-      return api<T>(method, url, body, true);
+      return api<T>(method, url, body, { ...options, retried: true });
     }
     throw new ApiError(res.status, error);
   }

@@ -1,5 +1,8 @@
+import { aiEn, aiFr } from './ai-messages';
+
 /** French first (the default), English second; both must have every key. */
 export const fr = {
+  ...aiFr,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Trading manuel',
@@ -66,8 +69,6 @@ export const fr = {
   'account.timezoneLocal': 'Fuseau du navigateur ({zone})',
   'account.language': 'Langue',
   'account.now': 'Heure affichée maintenant : {time}',
-  'account.aiLater': 'Assistant IA',
-  'account.aiLaterText': "La configuration de l'assistant IA arrive avec le module Stratégies.",
   'common.close': 'Fermer',
   'common.confirm': 'Confirmer',
   'common.previous': 'Précédent',
@@ -222,6 +223,7 @@ export const fr = {
 export type MessageKey = keyof typeof fr;
 
 export const en: Record<MessageKey, string> = {
+  ...aiEn,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Manual trading',
@@ -288,8 +290,6 @@ export const en: Record<MessageKey, string> = {
   'account.timezoneLocal': 'Browser time zone ({zone})',
   'account.language': 'Language',
   'account.now': 'Time shown now: {time}',
-  'account.aiLater': 'AI assistant',
-  'account.aiLaterText': 'The AI assistant settings come with the Strategies module.',
   'common.close': 'Close',
   'common.confirm': 'Confirm',
   'common.previous': 'Previous',

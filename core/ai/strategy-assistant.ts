@@ -1,0 +1,46 @@
+import { UpstreamError } from '../errors';
+import type { SandboxLimits } from '../sandbox/strategy-runner';
+import { validateStrategy, type ValidationResult } from '../sandbox/validate';
+import type { AiClient, ChatMessage } from './ai-client';
+import { extractCode, repairRequest, strategyRequest } from './strategy-prompt';
+
+export interface StrategyProposal {
+  code: string;
+  explanation: string;
+  /** The sandbox's verdict on `code`: the user may accept the proposal only when it is ok. */
+  validation: ValidationResult;
+  /** Model calls made: 2 when the first proposal was refused by the sandbox and the model corrected it. */
+  attempts: number;
+}
+
+/** How many times the model sees the sandbox's error and tries again. */
+const REPAIRS = 1;
+
+/**
+ * Asks the model for a strategy, then runs it through the same validation as "Tester la syntaxe". A proposal the
+ * sandbox refuses goes back to the model once with the error; what is returned always carries the verdict.
+ */
+export async function proposeStrategy(
+  client: AiClient,
+  input: { model: string; prompt: string; code?: string; limits: SandboxLimits; signal?: AbortSignal },
+): Promise<StrategyProposal> {
+  const messages: ChatMessage[] = strategyRequest(input.prompt, input.code);
+  let proposal: StrategyProposal | null = null;
+  for (let attempt = 1; attempt <= REPAIRS + 1; attempt++) {
+    const reply = await client.complete(input.model, messages, input.signal);
+    const extracted = extractCode(reply);
+    if (!extracted) {
+      if (proposal) return proposal;
+      throw new UpstreamError(
+        'AI_NO_CODE',
+        "L'assistant IA n'a pas proposé de code : reformulez la demande en décrivant les conditions d'achat et de vente",
+        'error',
+      );
+    }
+    const validation = await validateStrategy(extracted.code, input.limits);
+    proposal = { ...extracted, validation, attempts: attempt };
+    if (validation.ok) return proposal;
+    messages.push({ role: 'assistant', content: reply }, repairRequest(validation.error));
+  }
+  return proposal!;
+}

@@ -1,0 +1,68 @@
+import type { Response } from 'express';
+import { Router } from 'express';
+import { AiClient, type AiConnection } from '../../core/ai/ai-client';
+import { activeConnection, connectionForModels, saveAiSettings, toPublicAiSettings } from '../../core/ai/ai-settings';
+import { proposeStrategy } from '../../core/ai/strategy-assistant';
+import { parse, z } from '../../core/validation';
+import type { AppDeps } from '../context';
+import { currentUser } from '../auth.middleware';
+
+const proposalSchema = z.object({
+  prompt: z
+    .string({ error: 'obligatoire' })
+    .trim()
+    .min(3, { error: 'décrivez la stratégie voulue' })
+    .max(4000, { error: '4000 caractères au plus' }),
+  code: z.string().max(100_000, { error: '100 000 caractères au plus' }).optional(),
+});
+
+/**
+ * Aborts the provider call when the browser gives up (closed tab, "Annuler"), and in any case after AI_TIMEOUT_MS
+ * for the whole request, repairs included.
+ */
+function requestSignal(res: Response, timeoutMs: number): AbortSignal {
+  const gone = new AbortController();
+  res.on('close', () => {
+    if (!res.writableEnded) gone.abort();
+  });
+  return AbortSignal.any([gone.signal, AbortSignal.timeout(timeoutMs)]);
+}
+
+/** The signed-in user's AI assistant: its settings (Mon Compte), the provider's models, and strategy proposals. */
+export function aiRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const secret = deps.config.SECRET_KEY;
+  const client = (connection: AiConnection) =>
+    new AiClient(connection, { openrouterUrl: deps.config.OPENROUTER_URL, timeoutMs: deps.config.AI_TIMEOUT_MS });
+
+  router.get('/settings', (_req, res) => {
+    res.json(toPublicAiSettings(currentUser(res), secret));
+  });
+
+  router.put('/settings', async (req, res) => {
+    const user = await saveAiSettings(currentUser(res), req.body, secret);
+    req.log?.info({ userId: user.id, provider: user.ai_provider, model: user.ai_model }, 'ai settings saved');
+    res.json(toPublicAiSettings(user, secret));
+  });
+
+  /** POST, not GET: the request may carry a key the user has just typed, which must not sit in a URL or a log. */
+  router.post('/models', async (req, res) => {
+    const connection = connectionForModels(currentUser(res), req.body, secret);
+    res.json(await client(connection).listModels(requestSignal(res, deps.config.AI_TIMEOUT_MS)));
+  });
+
+  router.post('/strategy', async (req, res) => {
+    const { connection, model } = activeConnection(currentUser(res), secret);
+    const { prompt, code } = parse(proposalSchema, req.body, { prompt: 'Demande', code: 'Code' });
+    const proposal = await proposeStrategy(client(connection), {
+      model,
+      prompt,
+      code,
+      limits: { memoryMb: deps.config.SANDBOX_MEMORY_MB, timeoutMs: deps.config.SANDBOX_TIMEOUT_MS },
+      signal: requestSignal(res, deps.config.AI_TIMEOUT_MS),
+    });
+    res.json(proposal);
+  });
+
+  return router;
+}
