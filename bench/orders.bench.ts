@@ -1,9 +1,13 @@
 // Order round trip: HTTP POST /api/trading/orders → web → the broker actor in a worker process → ccxt's real
 // `binance` class → the fake Binance (signatures checked, filters, fills) → the trade recorded → the HTTP answer.
 // Several brokers in parallel (BENCH_BROKERS, default 4; BENCH_ORDERS, default 1200), each paced at its exchange's
-// rate limit so that the figure is latency, not queueing.
+// rate limit and started a fraction of that pace apart, so that the figure is latency, not queueing.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { brokerQueue } from '../actors/broker/broker-jobs';
+import type { Config } from '../core/config';
+import { queueOptions } from '../queues/connection';
 import { fundedFakeBinance, KEY, SECRET } from '../test/helpers/trading';
 import { percentile, report, save } from './harness';
 import { startBenchWeb } from './web';
@@ -12,6 +16,25 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 1200);
 const BROKERS = Number(process.env.BENCH_BROKERS ?? 4);
 /** ccxt's rateLimit for Binance is 50 ms; one order per broker every 55 ms stays under it. */
 const PACE_MS = 55;
+
+/** Where the time goes, from BullMQ's own stamps (ms): waiting in the queue, then in the actor. Printed only. */
+async function printJobTimes(config: Config, brokers: number[]): Promise<void> {
+  const waits: number[] = [];
+  const runs: number[] = [];
+  for (const id of brokers) {
+    const queue = new Queue(brokerQueue(id), queueOptions(config.REDIS_URL, config.QUEUE_PREFIX));
+    for (const job of await queue.getJobs(['completed'], 0, -1)) {
+      if (job.name !== 'createOrder' || !job.processedOn || !job.finishedOn) continue;
+      waits.push(job.processedOn - job.timestamp);
+      runs.push(job.finishedOn - job.processedOn);
+    }
+    await queue.close();
+  }
+  waits.sort((a, b) => a - b);
+  runs.sort((a, b) => a - b);
+  const figures = (xs: number[]) => `p50 ${percentile(xs, 50)} ms, p99 ${percentile(xs, 99)} ms`;
+  process.stdout.write(`    of which: in the queue ${figures(waits)}; in the broker actor ${figures(runs)}\n`);
+}
 
 async function main(): Promise<void> {
   const fake = fundedFakeBinance([
@@ -41,6 +64,7 @@ async function main(): Promise<void> {
     const perBroker = Math.ceil(ORDERS / BROKERS);
     await Promise.all(
       brokers.map(async (brokerId, b) => {
+        await new Promise((resolve) => setTimeout(resolve, (b * PACE_MS) / BROKERS));
         for (let i = 0; i < perBroker; i++) {
           const started = performance.now();
           const res = await web.call('POST', '/api/trading/orders', {
@@ -68,6 +92,7 @@ async function main(): Promise<void> {
     };
     report('order_roundtrip_p50_ms', results.order_roundtrip_p50_ms, 'ms', work);
     report('order_roundtrip_p99_ms', results.order_roundtrip_p99_ms, 'ms', work);
+    await printJobTimes(web.config, brokers);
     save(results);
   } finally {
     worker.kill('SIGTERM');

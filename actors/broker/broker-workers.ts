@@ -1,16 +1,18 @@
 import { Worker, type Job } from 'bullmq';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { findExchange } from '../../core/exchanges/catalog';
 import { ExchangeError } from '../../core/exchanges/errors';
 import type { Redis } from '../../core/redis';
-import { workerOptions } from '../../queues/connection';
+import { openQueue, workerOptions } from '../../queues/connection';
 import type { BrokerOperations } from './broker.operations';
 import { brokerQueue, brokersChannel, type BrokerJobName, type BrokerReply } from './broker-jobs';
 import { UncertainOrderError } from './place-order';
 
 /**
- * The broker actor: one BullMQ worker per broker account, concurrency 1 and rate-limited from ccxt's `rateLimit`.
+ * The broker actor: one BullMQ worker per broker account, one job at a time across all worker processes (the
+ * queue's global concurrency). Requests are rate-limited from ccxt's `rateLimit` by the RequestPacer, request by
+ * request: a BullMQ limiter would only space job starts, and its retry timer held orders back up to a whole
+ * interval even when the account had been quiet (p99 of the order round trip 41–51 ms with it, 30 ms without).
  * Workers are started for every broker at start (a small team's handful; an inactive one simply gets no jobs), and
  * on demand when a web process announces a broker created since (once per web process, on the brokers channel).
  */
@@ -57,14 +59,18 @@ export class BrokerWorkers {
   }
 
   private async create(brokerId: number): Promise<Worker> {
-    const { db, redisUrl, prefix, logger } = this.options;
-    const row: { exchange: string } | undefined = await db('brokers').where({ id: brokerId }).first('exchange');
-    const rateLimit = (row && findExchange(row.exchange)?.rateLimit) || 0;
+    const { redisUrl, prefix, logger } = this.options;
+    // One job at a time for the account across every worker process, not only within this one.
+    const queue = openQueue(brokerQueue(brokerId), redisUrl, prefix);
+    try {
+      await queue.setGlobalConcurrency(1);
+    } finally {
+      await queue.close();
+    }
     const worker = new Worker(brokerQueue(brokerId), (job: Job) => this.process(job), {
       ...workerOptions(redisUrl, prefix, 1),
       lockDuration: this.options.lockMs,
       stalledInterval: this.options.lockMs,
-      ...(rateLimit ? { limiter: { max: 1, duration: rateLimit } } : {}),
     });
     worker.on('error', (error) => logger.error({ err: error, brokerId }, 'broker worker error'));
     await worker.waitUntilReady();

@@ -52,13 +52,12 @@ export class BrokerOperations {
   private readonly prices = new ReferencePrices(REFERENCE_PRICE_MAX_AGE_MS);
 
   readonly handlers: Handlers = {
-    balance: async ({ brokerId }) => (await this.venue(brokerId)).balance(),
-    tickers: async ({ brokerId, symbols }) => (await this.venue(brokerId)).tickers(symbols),
+    balance: async ({ brokerId }) => (await this.venueOf(brokerId)).balance(),
+    tickers: async ({ brokerId, symbols }) => (await this.venueOf(brokerId)).tickers(symbols),
     createOrder: async ({ brokerId, businessKey, origin, request }) => {
-      const venue = await this.venue(brokerId, origin.userId);
-      const referencePrice = (symbol: string) =>
-        // Per broker: a testnet and a live account on one exchange do not share prices.
-        this.prices.get(`${brokerId}:${symbol}`, async () => (await venue.tickers([symbol]))[symbol] ?? null);
+      const broker = await this.broker(brokerId, origin.userId);
+      const venue = await this.venue(broker);
+      const referencePrice = (symbol: string) => this.referencePrice(broker, venue, symbol);
       try {
         const trade = await placeOrder(this.db, venue, brokerId, businessKey, origin, request, referencePrice);
         return tradeView(await this.announce(trade));
@@ -70,19 +69,19 @@ export class BrokerOperations {
       }
     },
     cancelOrder: async ({ brokerId, orderId, symbol }) => {
-      const order = await (await this.venue(brokerId)).cancelOrder(orderId, symbol);
+      const order = await (await this.venueOf(brokerId)).cancelOrder(orderId, symbol);
       const trade = await syncOrder(this.db, brokerId, order);
       if (trade) await this.announce(trade);
       return order;
     },
     fetchOrder: async ({ brokerId, orderId, symbol }) => {
-      const order = await (await this.venue(brokerId)).fetchOrder(orderId, symbol);
+      const order = await (await this.venueOf(brokerId)).fetchOrder(orderId, symbol);
       await syncOrder(this.db, brokerId, order);
       return order;
     },
-    openOrders: async ({ brokerId, symbol }) => (await this.venue(brokerId)).openOrders(symbol),
+    openOrders: async ({ brokerId, symbol }) => (await this.venueOf(brokerId)).openOrders(symbol),
     ohlcv: async ({ brokerId, symbol, timeframe, since, limit }) =>
-      (await this.venue(brokerId)).ohlcv(symbol, timeframe, since, limit),
+      (await this.venueOf(brokerId)).ohlcv(symbol, timeframe, since, limit),
   };
 
   run<N extends BrokerJobName>(name: N, data: BrokerJobs[N]['data']): Promise<BrokerJobs[N]['result']> {
@@ -115,12 +114,40 @@ export class BrokerOperations {
     return trade;
   }
 
+  /**
+   * Prices to size an order come from the exchange's public API (shared by every account on it, paced apart from
+   * the account's own requests), so an order never waits behind its own account's ticker request. The paper
+   * exchange prices from its source.
+   */
+  private referencePrice(broker: BrokerRow, venue: Venue, symbol: string): Promise<string | null> {
+    if (broker.exchange === PAPER) {
+      return this.prices.get(`${PAPER}:${symbol}`, async () => (await venue.tickers([symbol]))[symbol] ?? null);
+    }
+    const source = `${broker.exchange}${broker.is_testnet ? '-testnet' : ''}`;
+    return this.prices.get(`${source}:${symbol}`, async () => {
+      const name = findExchange(broker.exchange)?.name ?? broker.exchange;
+      const pace = () => this.pacer.wait(`public-${source}`, findExchange(broker.exchange)?.rateLimit ?? 0);
+      const publicApi = await this.clients.markets(broker.exchange, broker.is_testnet).catch((error: unknown) => {
+        throw mapExchangeError(error, name);
+      });
+      return (await new CcxtVenue(publicApi, name, pace).tickers([symbol]))[symbol] ?? null;
+    });
+  }
+
   /** `userId`, when given, must own the broker: a job can never act on another user's account. */
-  private async venue(brokerId: number, userId?: number): Promise<Venue> {
+  private async broker(brokerId: number, userId?: number): Promise<BrokerRow> {
     const broker: BrokerRow | undefined = await this.db('brokers')
       .where({ id: brokerId, ...(userId ? { user_id: userId } : {}) })
       .first();
     if (!broker) throw new ExchangeError('BROKER_NOT_FOUND', 'Broker introuvable', 'not_found');
+    return broker;
+  }
+
+  private async venueOf(brokerId: number): Promise<Venue> {
+    return this.venue(await this.broker(brokerId));
+  }
+
+  private async venue(broker: BrokerRow): Promise<Venue> {
     if (broker.exchange === PAPER) {
       return new PaperVenue(this.db, broker.id, () => this.paperSource(), this.paper.slippage);
     }

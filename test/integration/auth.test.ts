@@ -93,6 +93,20 @@ describe('login', () => {
     expect(blocked.body.error.message).toMatch(/Trop de tentatives/);
   });
 
+  it('keeps an active session alive: the cookie rolls on every answer, the stored expiry at most once a minute', async () => {
+    const client = await signedInClient(app);
+    const mine = () => app.db('sessions').whereRaw(`(sess->>'userId')::bigint = ?`, [client.user!.id]);
+    const first = await client.get('/api/auth/me').expect(200);
+    expect(first.headers['set-cookie']?.[0]).toMatch(/^aristobot\.sid=.*Expires=/);
+    // Marks the stored expiry (second-grained), so that a touch by the next request would show.
+    await mine().update({ expire: app.db.raw(`expire - interval '1 hour'`) });
+    const marked = ((await mine().first()).expire as Date).getTime();
+    const second = await client.get('/api/auth/me').expect(200);
+    expect(second.headers['set-cookie']?.[0]).toMatch(/^aristobot\.sid=/);
+    // One write per request would put a database commit on the path of every API call (every order).
+    expect(((await mine().first()).expire as Date).getTime()).toBe(marked);
+  });
+
   it('logout ends the session', async () => {
     const client = await signedInClient(app);
     expect((await client.send('post', '/api/auth/logout')).status).toBe(204);
