@@ -150,13 +150,12 @@ export class AiClient {
         ? ` à ${normaliseOllamaUrl(this.connection.ollamaUrl ?? DEFAULT_OLLAMA_URL)}`
         : '';
     const seconds = (this.options.timeoutMs / 1000).toLocaleString('fr-FR');
+    // The caller's signal ends either on its deadline (AbortSignal.timeout) or because the browser gave up.
+    const deadlinePassed = signal?.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
+    if (error instanceof APIUserAbortError && !deadlinePassed) {
+      return fail('AI_CANCELLED', 'error', 'Demande à l’assistant IA annulée');
+    }
     if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) {
-      if (
-        error instanceof APIUserAbortError &&
-        !(signal?.reason instanceof DOMException && signal.reason.name === 'TimeoutError')
-      ) {
-        return fail('AI_CANCELLED', 'error', 'Demande à l’assistant IA annulée');
-      }
       return fail(
         'AI_TIMEOUT',
         'timeout',

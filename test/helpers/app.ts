@@ -107,3 +107,25 @@ export async function signedInClient(app: TestApp, username = uniqueName()): Pro
   client.user = res.body.user;
   return client;
 }
+
+/**
+ * Registers a fresh user over real HTTP, as a browser would, for tests that need a socket of their own (Socket.IO,
+ * an aborted fetch): the headers that carry the session cookie and the CSRF token.
+ */
+export async function httpSession(url: string): Promise<{ cookie: string; headers: Record<string, string> }> {
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  const { token } = (await csrf.json()) as { token: string };
+  const res = await fetch(`${url}/api/auth/register`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      cookie: csrf.headers.getSetCookie()[0].split(';')[0],
+      'x-csrf-token': token,
+    },
+    body: JSON.stringify({ username: uniqueName(), password: 'password-123' }),
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status}`);
+  const cookie = res.headers.getSetCookie()[0].split(';')[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken } };
+}

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { decryptCredentials } from '../../core/crypto/credentials';
 import { EXAMPLE_STRATEGY } from '../../core/sandbox/templates';
-import { listen, signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
+import { httpSession, listen, signedInClient, startTestApp, type Client, type TestApp } from '../helpers/app';
 import { until } from '../helpers/wait';
 import { FakeAiServer } from '../fakes/ai-server';
 
@@ -299,22 +299,7 @@ describe('strategy proposals', () => {
   it('stops asking the provider when the browser gives up', async () => {
     const server = await listen(app);
     try {
-      const csrf = await fetch(`${server.url}/api/auth/csrf`);
-      const { token } = (await csrf.json()) as { token: string };
-      const signUp = await fetch(`${server.url}/api/auth/register`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          cookie: csrf.headers.getSetCookie()[0].split(';')[0],
-          'x-csrf-token': token,
-        },
-        body: JSON.stringify({ username: uniqueName(), password: 'password-123' }),
-      });
-      const headers = {
-        'content-type': 'application/json',
-        cookie: signUp.headers.getSetCookie()[0].split(';')[0],
-        'x-csrf-token': ((await signUp.json()) as { csrfToken: string }).csrfToken,
-      };
+      const { headers } = await httpSession(server.url);
       const put = await fetch(`${server.url}/api/ai/settings`, {
         method: 'PUT',
         headers,

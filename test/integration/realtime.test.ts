@@ -3,7 +3,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { EventPublisher } from '../../core/realtime/publisher';
 import { createRedis } from '../../core/redis';
-import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
+import { httpSession, listen, startTestApp, type TestApp } from '../helpers/app';
 
 let app: TestApp;
 let server: { url: string; close(): Promise<void> };
@@ -21,16 +21,7 @@ afterAll(async () => {
 
 /** Registers over real HTTP, as a browser would, and returns the session cookie. */
 async function sessionCookie(): Promise<string> {
-  const csrf = await fetch(`${server.url}/api/auth/csrf`);
-  const cookie = csrf.headers.getSetCookie()[0].split(';')[0];
-  const { token } = (await csrf.json()) as { token: string };
-  const res = await fetch(`${server.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': token },
-    body: JSON.stringify({ username: uniqueName(), password: 'password-123' }),
-  });
-  expect(res.status).toBe(201);
-  return res.headers.getSetCookie()[0].split(';')[0];
+  return (await httpSession(server.url)).cookie;
 }
 
 function open(cookie?: string): Socket {
