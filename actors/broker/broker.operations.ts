@@ -11,16 +11,20 @@ import { clientOrderId } from '../../core/trading/client-order-id';
 import { ReferencePrices } from '../../core/trading/reference-prices';
 import type { Venue } from '../../core/trading/venue';
 import type { BrokerJobName, BrokerJobs } from './broker-jobs';
-import { placeOrder } from './place-order';
-import { findTrade, syncOrder, tradeView, type TradeRow } from './trade-record';
+import { placeOrder, StaleBrokerError } from './place-order';
+import { findTrade, syncOrder, tradeView, type TradeRow, type TradeView } from './trade-record';
 
 interface BrokerRow {
   id: number;
   user_id: number;
+  name: string;
   exchange: string;
   is_testnet: boolean;
+  is_active: boolean;
   credentials_enc: string | null;
   updated_at: Date;
+  /** updated_at to the microsecond, as PostgreSQL prints it: what an order's trade insert checks (OrderAccount). */
+  version: string;
 }
 
 export interface PaperSettings {
@@ -51,27 +55,29 @@ export class BrokerOperations {
 
   private readonly prices = new ReferencePrices(REFERENCE_PRICE_MAX_AGE_MS);
 
+  /**
+   * Broker rows as this worker last read them for an order, so an order does not wait for that read: the trade's
+   * insert, which comes before anything is sent, checks that the row is unchanged (StaleBrokerError otherwise).
+   */
+  private readonly orderBrokers = new Map<number, BrokerRow>();
+
   readonly handlers: Handlers = {
     balance: async ({ brokerId }) => (await this.venueOf(brokerId)).balance(),
     tickers: async ({ brokerId, symbols }) => (await this.venueOf(brokerId)).tickers(symbols),
-    createOrder: async ({ brokerId, businessKey, origin, request }) => {
-      const broker = await this.broker(brokerId, origin.userId);
-      const venue = await this.venue(broker);
-      const referencePrice = (symbol: string) => this.referencePrice(broker, venue, symbol);
+    createOrder: async (job) => {
       try {
-        const trade = await placeOrder(this.db, venue, brokerId, businessKey, origin, request, referencePrice);
-        return tradeView(await this.announce(trade));
+        return await this.order(job);
       } catch (error) {
         // A refused or uncertain attempt is on record too: let the pages show it.
-        const trade = await findTrade(this.db, clientOrderId(businessKey));
-        if (trade) await this.announce(trade);
+        const trade = await findTrade(this.db, clientOrderId(job.businessKey));
+        if (trade) this.announce(trade);
         throw error;
       }
     },
     cancelOrder: async ({ brokerId, orderId, symbol }) => {
       const order = await (await this.venueOf(brokerId)).cancelOrder(orderId, symbol);
       const trade = await syncOrder(this.db, brokerId, order);
-      if (trade) await this.announce(trade);
+      if (trade) this.announce(trade);
       return order;
     },
     fetchOrder: async ({ brokerId, orderId, symbol }) => {
@@ -102,15 +108,51 @@ export class BrokerOperations {
     }
   }
 
-  /** Tells the user's pages, without holding the job's answer back for it. */
-  private async announce(trade: TradeRow): Promise<TradeRow> {
-    this.publisher
-      ?.publish(
-        'trades:changed',
-        { brokerId: Number(trade.broker_id), tradeId: Number(trade.id), status: trade.status },
-        { userId: Number(trade.user_id) },
-      )
-      .catch(() => undefined);
+  /** Reads the broker an order is for: the user's own, and active. */
+  private async orderBroker(brokerId: number, userId: number): Promise<BrokerRow> {
+    this.orderBrokers.delete(brokerId);
+    const broker = await this.broker(brokerId, userId);
+    if (!broker.is_active) {
+      throw new ExchangeError('BROKER_INACTIVE', `Broker : « ${broker.name} » est désactivé`, 'rejected', 'brokerId');
+    }
+    this.orderBrokers.set(brokerId, broker);
+    return broker;
+  }
+
+  /** With the broker as last read if there is one; read again if it changed since. */
+  private async order(job: BrokerJobs['createOrder']['data']): Promise<TradeView> {
+    const known = this.orderBrokers.get(job.brokerId);
+    if (known?.user_id === job.origin.userId) {
+      try {
+        return await this.placeOrder(known, job);
+      } catch (error) {
+        if (!(error instanceof StaleBrokerError)) throw error;
+      }
+    }
+    return this.placeOrder(await this.orderBroker(job.brokerId, job.origin.userId), job);
+  }
+
+  private async placeOrder(
+    broker: BrokerRow,
+    { businessKey, origin, request }: BrokerJobs['createOrder']['data'],
+  ): Promise<TradeView> {
+    const venue = await this.venue(broker);
+    const referencePrice = (symbol: string) => this.referencePrice(broker, venue, symbol);
+    const account = { id: broker.id, version: broker.version };
+    return tradeView(
+      this.announce(await placeOrder(this.db, venue, account, businessKey, origin, request, referencePrice)),
+    );
+  }
+
+  /**
+   * Tells the user's pages once the job's answer is on its way: published at once, the event reached the web
+   * process just before the answer and held it back.
+   */
+  private announce(trade: TradeRow): TradeRow {
+    const event = { brokerId: Number(trade.broker_id), tradeId: Number(trade.id), status: trade.status };
+    setImmediate(() => {
+      this.publisher?.publish('trades:changed', event, { userId: Number(trade.user_id) }).catch(() => undefined);
+    });
     return trade;
   }
 
@@ -137,6 +179,7 @@ export class BrokerOperations {
   /** `userId`, when given, must own the broker: a job can never act on another user's account. */
   private async broker(brokerId: number, userId?: number): Promise<BrokerRow> {
     const broker: BrokerRow | undefined = await this.db('brokers')
+      .select('*', this.db.raw('updated_at::text AS version'))
       .where({ id: brokerId, ...(userId ? { user_id: userId } : {}) })
       .first();
     if (!broker) throw new ExchangeError('BROKER_NOT_FOUND', 'Broker introuvable', 'not_found');
@@ -155,14 +198,10 @@ export class BrokerOperations {
     if (!broker.credentials_enc) {
       throw new ExchangeError('BROKER_NO_CREDENTIALS', 'Ce broker n’a pas de clés API', 'auth', 'credentials');
     }
-    const credentials = decryptCredentials(broker.credentials_enc, this.secretKey, broker.user_id);
+    const sealed = broker.credentials_enc;
     try {
-      const exchange = await this.clients.forBroker(
-        broker.id,
-        broker.updated_at.toISOString(),
-        broker.exchange,
-        broker.is_testnet,
-        credentials,
+      const exchange = await this.clients.forBroker(broker.id, broker.version, broker.exchange, broker.is_testnet, () =>
+        decryptCredentials(sealed, this.secretKey, broker.user_id),
       );
       const pace = () => this.pacer.wait(`broker-${broker.id}`, findExchange(broker.exchange)?.rateLimit ?? 0);
       return new CcxtVenue(exchange, name, pace);

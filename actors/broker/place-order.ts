@@ -5,7 +5,15 @@ import { checkOrder, type CheckedOrder } from '../../core/trading/order-check';
 import type { OrderRequest } from '../../core/trading/orders';
 import type { Venue } from '../../core/trading/venue';
 import type { OrderOrigin } from './broker-jobs';
-import { findTrade, insertPending, recordOrder, recordRefusal, recordUncertain, type TradeRow } from './trade-record';
+import {
+  findTrade,
+  insertPending,
+  recordOrder,
+  recordRefusal,
+  recordUncertain,
+  type OrderAccount,
+  type TradeRow,
+} from './trade-record';
 
 /** The exchange may or may not have the order: the job is retried, and the retry looks the order up first. */
 export class UncertainOrderError extends Error {
@@ -24,6 +32,13 @@ async function resume(db: Knex, venue: Venue, trade: TradeRow, clientOrderId: st
   return known ? recordOrder(db, trade.id, known) : trade;
 }
 
+/** The broker changed (credentials, switched off, deleted) since it was read: read it again, nothing was sent. */
+export class StaleBrokerError extends Error {
+  constructor() {
+    super('le broker a changé depuis sa lecture');
+  }
+}
+
 /** Failures that say the exchange did not take the order. */
 const DEFINITE: ExchangeError['failure'][] = ['auth', 'rejected', 'not_found'];
 
@@ -40,12 +55,12 @@ async function check(venue: Venue, request: OrderRequest, referencePrice: Refere
  * Places an order exactly once. The client order id comes from the business key and is written to `trades` before
  * the exchange is called; an attempt that finds a pending trade (a retry, or a job recovered from a killed worker)
  * asks the exchange for that id first and places the order only if the exchange has never seen it. A finished
- * trade is returned as is.
+ * trade is returned as is. The trade is written only if the broker is still as read (`account`).
  */
 export async function placeOrder(
   db: Knex,
   venue: Venue,
-  brokerId: number,
+  account: OrderAccount,
   businessKey: string,
   origin: OrderOrigin,
   request: OrderRequest,
@@ -64,15 +79,16 @@ export async function placeOrder(
       if (resumed.status !== 'pending') return resumed;
     }
     if (error instanceof ExchangeError && DEFINITE.includes(error.failure)) {
-      await recordRefusal(db, brokerId, origin, clientOrderId, request, error);
+      await recordRefusal(db, account.id, origin, clientOrderId, request, error);
     }
     throw error;
   }
   // Written before the exchange is called. Already there: an earlier attempt of this order, which may have reached
   // the exchange, or finished.
-  trade = await insertPending(db, brokerId, origin, clientOrderId, order, request);
+  trade = await insertPending(db, account, origin, clientOrderId, order, request);
   if (!trade) {
-    const earlier = (await findTrade(db, clientOrderId))!;
+    const earlier = await findTrade(db, clientOrderId);
+    if (!earlier) throw new StaleBrokerError();
     if (earlier.status !== 'pending') return earlier;
     const resumed = await resume(db, venue, earlier, clientOrderId);
     if (resumed.status !== 'pending') return resumed;
@@ -91,7 +107,7 @@ export async function placeOrder(
   } catch (error) {
     if (!(error instanceof ExchangeError)) throw error;
     if (DEFINITE.includes(error.failure)) {
-      await recordRefusal(db, brokerId, origin, clientOrderId, request, error);
+      await recordRefusal(db, account.id, origin, clientOrderId, request, error);
       throw error;
     }
     await recordUncertain(db, trade.id, error);

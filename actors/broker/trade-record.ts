@@ -82,34 +82,46 @@ export async function findTrade(db: Knex, clientOrderId: string): Promise<TradeR
   return db('trades').where({ client_order_id: clientOrderId }).first();
 }
 
+/** The broker account an order is placed on, as read: `version` is its updated_at as PostgreSQL prints it. */
+export interface OrderAccount {
+  id: number;
+  version: string;
+}
+
 /**
- * Writes the order before it is sent. Returns undefined if a trade with this client order id already exists (a
- * concurrent attempt of the same order): the caller then treats it as a recovery.
+ * Writes the order before it is sent, if the broker is still as read (the user's, active, not updated since).
+ * `inserted` is undefined when nothing was written: a trade with this client order id exists (a concurrent attempt
+ * of the same order, which the caller treats as a recovery), or the broker changed.
  */
 export async function insertPending(
   db: Knex,
-  brokerId: number,
+  account: OrderAccount,
   origin: OrderOrigin,
   clientOrderId: string,
   order: CheckedOrder,
   request: OrderRequest,
 ): Promise<TradeRow | undefined> {
-  const [row] = await db('trades')
-    .insert({
-      ...originColumns(brokerId, origin),
-      client_order_id: clientOrderId,
-      symbol: order.symbol,
-      side: order.side,
-      type: order.type,
-      quantity: order.amount,
-      quote_amount: asNumeric(request.quoteAmount),
-      price: order.price,
-      status: 'pending',
-    })
-    .onConflict('client_order_id')
-    .ignore()
-    .returning('*');
-  return row as TradeRow | undefined;
+  const columns: Record<string, unknown> = {
+    ...originColumns(account.id, origin),
+    client_order_id: clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    quantity: order.amount,
+    quote_amount: asNumeric(request.quoteAmount),
+    price: order.price,
+    status: 'pending',
+  };
+  const names = Object.keys(columns);
+  const { rows } = await db.raw<{ rows: TradeRow[] }>(
+    `INSERT INTO trades (${names.map(() => '??').join(', ')})
+     SELECT ${names.map(() => '?').join(', ')}
+     WHERE EXISTS (SELECT 1 FROM brokers WHERE id = ? AND user_id = ? AND is_active AND updated_at = ?::timestamptz)
+     ON CONFLICT (client_order_id) DO NOTHING
+     RETURNING *`,
+    [...names, ...Object.values(columns), account.id, origin.userId, account.version] as Knex.RawBinding[],
+  );
+  return rows[0];
 }
 
 /** Records an attempt refused before it reached the exchange (our checks) or by the exchange. */

@@ -5,9 +5,19 @@ export type Credentials = Record<string, string>;
 
 const VERSION = 'v1';
 
-/** A key for one purpose, derived from SECRET_KEY: rotating the purpose string never reuses a key. */
+const keys = new Map<string, Buffer>();
+
+/**
+ * A key for one purpose, derived from SECRET_KEY: rotating the purpose string never reuses a key. Derived once per
+ * secret (a process has one), not on every decryption.
+ */
 function key(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'aristobot', 'broker-credentials v1', 32));
+  let derived = keys.get(secret);
+  if (!derived) {
+    derived = Buffer.from(hkdfSync('sha256', secret, 'aristobot', 'broker-credentials v1', 32));
+    keys.set(secret, derived);
+  }
+  return derived;
 }
 
 /**

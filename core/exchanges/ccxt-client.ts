@@ -61,18 +61,21 @@ export class ExchangeClients {
     return pending;
   }
 
-  /** The broker's own instance; `version` (e.g. its updated_at) renews it when the credentials change. */
+  /**
+   * The broker's own instance; `version` (e.g. its updated_at) renews it when the credentials change. The
+   * credentials are asked for (decrypted) only when an instance is made.
+   */
   forBroker(
     brokerId: number,
     version: string,
     exchangeId: string,
     sandbox: boolean,
-    credentials: Credentials,
+    credentials: () => Credentials,
   ): Promise<Exchange> {
     const cached = this.privates.get(String(brokerId));
     if (cached && cached.version === version) return cached.exchange;
     const exchange = this.markets(exchangeId, sandbox).then((shared) => {
-      const own = this.create(exchangeId, sandbox, credentials);
+      const own = this.create(exchangeId, sandbox, credentials());
       own.setMarkets(shared.markets);
       return own;
     });

@@ -6,6 +6,7 @@ import { ValidationError } from '../../core/errors';
 import { parse, z } from '../../core/validation';
 import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
 import type { AppDeps } from '../context';
+import { OwnedBrokers } from '../owned-brokers';
 import { currentUser, tenant } from '../auth.middleware';
 
 const NOT_FOUND = 'Broker introuvable';
@@ -61,13 +62,27 @@ export function tradingRoutes(deps: AppDeps): Router {
   const router = Router();
   const brokers = deps.brokerRequests!;
 
-  async function ownBroker(res: Parameters<typeof tenant>[0], id: number | undefined): Promise<Broker> {
-    const user = currentUser(res);
-    const chosen = id ?? user.default_broker_id;
+  const owned = new OwnedBrokers();
+
+  function chosenBroker(res: Parameters<typeof tenant>[0], id: number | undefined): number {
+    const chosen = id ?? currentUser(res).default_broker_id;
     if (!chosen) throw new ValidationError('Broker : aucun broker par défaut, choisissez-en un', 'brokerId');
-    const broker = await tenant(res).find(Broker, chosen, NOT_FOUND);
-    if (!broker.is_active) throw new ValidationError(`Broker : « ${broker.name} » est désactivé`, 'brokerId');
+    return chosen;
+  }
+
+  async function ownBroker(res: Parameters<typeof tenant>[0], id: number | undefined): Promise<Broker> {
+    const broker = await tenant(res).find(Broker, chosenBroker(res, id), NOT_FOUND);
+    if (!broker.is_active) {
+      throw new ValidationError(`Broker : « ${broker.name} » est désactivé`, 'brokerId', 'BROKER_INACTIVE');
+    }
+    owned.add(currentUser(res).id, broker.id);
     return broker;
+  }
+
+  /** For an order: the broker actor checks the rest as it writes the trade (see OwnedBrokers). */
+  async function ownBrokerId(res: Parameters<typeof tenant>[0], id: number | undefined): Promise<number> {
+    const chosen = chosenBroker(res, id);
+    return owned.has(currentUser(res).id, chosen) ? chosen : (await ownBroker(res, chosen)).id;
   }
 
   router.get('/portfolio', async (req, res) => {
@@ -101,10 +116,10 @@ export function tradingRoutes(deps: AppDeps): Router {
 
   router.post('/orders', async (req, res) => {
     const order = parse(orderSchema, req.body, LABELS);
-    const broker = await ownBroker(res, order.brokerId);
+    const brokerId = await ownBrokerId(res, order.brokerId);
     const user = currentUser(res);
     const trade = await brokers.placeOrder({
-      brokerId: broker.id,
+      brokerId,
       businessKey: `manual:${user.id}:${order.requestId ?? randomUUID()}`,
       origin: { userId: user.id, source: 'manual' },
       request: {

@@ -1,0 +1,74 @@
+// An order does not read its broker again once the web process and the broker actor have seen it (that read was on
+// the path of every order); the trade's insert checks the broker instead. These tests change the broker between two
+// orders and expect the second one to see the change: switched off, new credentials, deleted.
+import { describeWithFixtures } from '../helpers/fixtures';
+import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+
+const KEY2 = 'Q7gZpKw2mV9xT4rB8nL1cY6hJ3dF5sA0eU2iO7tR9wE4qM1zX8vC6bN3kH5gD2fS';
+const SECRET2 = 'P1oI9uY8tR7eW6qA5sD4fG3hJ2kL1zX0cV9bN8mQ7wE6rT5yU4iO3pA2sD1fG0hJ';
+
+describeWithFixtures('orders after their broker changed', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  beforeAll(async () => {
+    stack = await startTradingStack();
+    stack.fake.addAccount({
+      apiKey: KEY2,
+      secret: SECRET2,
+      balances: [{ asset: 'USDT', free: '5000.00000000', locked: '0.00000000' }],
+    });
+  });
+  afterAll(() => stack.close());
+
+  const orderPosts = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v3/order');
+  const buy = (brokerId: number) => ({ brokerId, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001' });
+
+  it('refuses an order on a broker switched off since the last order, and takes them again once it is on', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await client.send('put', `/api/brokers/${brokerId}`, { isActive: false })).status).toBe(200);
+    const sent = orderPosts().length;
+    const trades = (await client.get('/api/trades').expect(200)).body.length;
+
+    const refused = await client.send('post', '/api/trading/orders', buy(brokerId));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: 'BROKER_INACTIVE',
+      field: 'brokerId',
+      message: 'Broker : « Binance » est désactivé',
+    });
+    expect(orderPosts()).toHaveLength(sent);
+    expect((await client.get('/api/trades').expect(200)).body).toHaveLength(trades);
+
+    expect((await client.send('put', `/api/brokers/${brokerId}`, { isActive: true })).status).toBe(200);
+    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect(orderPosts()).toHaveLength(sent + 1);
+  });
+
+  it('signs the next order with the credentials the user just changed', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect(orderPosts().at(-1)!.apiKey).not.toBe(KEY2);
+
+    const changed = await client.send('put', `/api/brokers/${brokerId}`, {
+      credentials: { apiKey: KEY2, secret: SECRET2 },
+    });
+    expect(changed.status).toBe(200);
+    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect(orderPosts().at(-1)!.apiKey).toBe(KEY2);
+  });
+
+  it('answers 404 for an order on a broker deleted since the last order, and sends nothing', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await client.send('delete', `/api/brokers/${brokerId}`)).status).toBe(204);
+    const sent = orderPosts().length;
+
+    const refused = await client.send('post', '/api/trading/orders', buy(brokerId));
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.code).toBe('BROKER_NOT_FOUND');
+    expect(orderPosts()).toHaveLength(sent);
+  });
+});
