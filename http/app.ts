@@ -72,7 +72,7 @@ export function createApp(given: AppDeps): WebApp {
   const app = express();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  const sessions = sessionMiddleware(deps.config);
+  const sessions = sessionMiddleware(deps.config, deps.db);
   const session = sessions.middleware;
   const board = bullBoard(deps.config.REDIS_URL, deps.config.QUEUE_PREFIX);
 

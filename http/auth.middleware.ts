@@ -2,12 +2,17 @@ import type { NextFunction, Request, Response } from 'express';
 import { Tenant } from '../core/db/tenant';
 import { User } from '../core/db/models';
 import { AuthenticationError, ForbiddenError } from '../core/errors';
+import { userReadWithSession } from './session';
 
 /** Loads the signed-in user (if any) into res.locals.user. A session whose user was deleted is ended. */
 export async function loadUser(req: Request, res: Response, next: NextFunction): Promise<void> {
   const userId = req.session?.userId;
   if (userId) {
-    const user = await User.query().findById(userId);
+    const row = userReadWithSession(req);
+    const user =
+      row === undefined || (row && Number(row.id) !== userId)
+        ? await User.query().findById(userId)
+        : row && User.fromDatabaseJson(row);
     if (user) res.locals.user = user;
     else delete req.session.userId;
   }

@@ -1,6 +1,7 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import type { Knex } from 'knex';
 import type { Config } from '../core/config';
 
 declare module 'express-session' {
@@ -32,11 +33,46 @@ function throttleTouches(store: session.Store): void {
   };
 }
 
+type UserRow = Record<string, unknown>;
+const usersOfSessions = new WeakMap<object, UserRow | null>();
+const usersOfRequests = new WeakMap<Request, UserRow | null>();
+
+/**
+ * Reads the signed-in user's row in the same query as the session: every API call needs both, and the second round
+ * trip to PostgreSQL was on the path of every order. The row waits on the request for loadUser.
+ */
+function readUsersWithSessions(store: session.Store, db: Knex): void {
+  store.get = (sid, callback) => {
+    db.raw<{ rows: ({ sess: session.SessionData } & UserRow)[] }>(
+      `SELECT s.sess, u.* FROM sessions s LEFT JOIN users u ON u.id = (s.sess->>'userId')::bigint
+       WHERE s.sid = ? AND s.expire >= now()`,
+      [sid],
+    ).then(({ rows }) => {
+      const row = rows[0];
+      if (!row) return callback(null, null);
+      const { sess, ...user } = row;
+      usersOfSessions.set(sess, user.id === null ? null : user);
+      callback(null, sess);
+    }, callback);
+  };
+  const createSession = store.createSession.bind(store);
+  store.createSession = (req, sess) => {
+    const user = usersOfSessions.get(sess);
+    if (user !== undefined) usersOfRequests.set(req, user);
+    return createSession(req, sess);
+  };
+}
+
+/** The user row read with this request's session: null if its user is gone, undefined if not read that way. */
+export function userReadWithSession(req: Request): UserRow | null | undefined {
+  return usersOfRequests.get(req);
+}
+
 /**
  * Sessions in PostgreSQL (table `sessions`), in an httpOnly SameSite=Lax cookie signed with SECRET_KEY. Socket.IO
  * reuses this middleware to authenticate browsers.
  */
-export function sessionMiddleware(config: Config): { middleware: RequestHandler; close(): Promise<void> } {
+export function sessionMiddleware(config: Config, db: Knex): { middleware: RequestHandler; close(): Promise<void> } {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
     conString: config.DATABASE_URL,
@@ -45,6 +81,7 @@ export function sessionMiddleware(config: Config): { middleware: RequestHandler;
     pruneSessionInterval: 3600,
   });
   throttleTouches(store);
+  readUsersWithSessions(store, db);
   const middleware = session({
     name: SESSION_COOKIE,
     secret: config.SECRET_KEY,

@@ -112,6 +112,20 @@ describe('login', () => {
     expect((await client.send('post', '/api/auth/logout')).status).toBe(204);
     expect((await client.get('/api/auth/me')).status).toBe(401);
   });
+
+  it('reads the user afresh with the session on every request, and ends a session whose user is gone', async () => {
+    const client = await signedInClient(app);
+    const id = client.user!.id;
+    await app.db('users').where({ id }).update({ theme: 'light' });
+    expect((await client.get('/api/auth/me')).body.user.theme).toBe('light');
+    await app.db('users').where({ id }).update({ is_admin: true });
+    expect((await client.get('/api/auth/me')).body.user.isAdmin).toBe(true);
+
+    await app.db('brokers').where({ user_id: id }).delete();
+    await app.db('strategies').where({ user_id: id }).delete();
+    await app.db('users').where({ id }).delete();
+    expect((await client.get('/api/auth/me')).status).toBe(401);
+  });
 });
 
 describe('CSRF', () => {
