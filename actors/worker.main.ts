@@ -48,6 +48,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   const brokers = new BrokerWorkers({
     db,
     subscriber,
+    redis,
     redisUrl: config.REDIS_URL,
     prefix,
     logger,

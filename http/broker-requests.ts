@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import {
   brokerQueue,
   brokersChannel,
+  repliesChannel,
   type BrokerJobName,
   type BrokerJobs,
   type BrokerReply,
+  type QueuedBrokerJob,
 } from '../actors/broker/broker-jobs';
 import { ExchangeError } from '../core/exchanges/errors';
 import { clientOrderId } from '../core/trading/client-order-id';
@@ -18,13 +21,19 @@ const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 }
  */
 export class BrokerRequests {
   private readonly queues = new Map<number, { queue: Queue; events: QueueEvents }>();
+  /** This process's answers channel, subscribed on first use; who waits for which token. */
+  private readonly channel: string;
+  private replies?: Promise<Redis>;
+  private readonly waiting = new Map<string, (reply: BrokerReply<unknown>) => void>();
 
   constructor(
     private readonly redis: Redis,
     private readonly redisUrl: string,
     private readonly prefix: string,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.channel = repliesChannel(prefix, randomUUID());
+  }
 
   async call<N extends BrokerJobName>(name: N, data: BrokerJobs[N]['data']): Promise<BrokerJobs[N]['result']> {
     return this.send(name, data, {});
@@ -43,6 +52,9 @@ export class BrokerRequests {
   }
 
   async close(): Promise<void> {
+    const replies = this.replies;
+    this.replies = undefined;
+    if (replies) await (await replies).quit();
     for (const { queue, events } of this.queues.values()) {
       await events.close();
       await queue.close();
@@ -56,21 +68,44 @@ export class BrokerRequests {
     options: JobsOptions,
   ): Promise<BrokerJobs[N]['result']> {
     const { queue, events } = await this.open(data.brokerId);
-    const job = await queue.add(name, data, { ...KEEP, ...options });
+    await this.listen();
+    const token = randomUUID();
+    const published = new Promise<BrokerReply<unknown>>((resolve) => this.waiting.set(token, resolve));
     let reply: BrokerReply<BrokerJobs[N]['result']>;
     try {
-      // Also answers at once for a job that already finished (the same order asked again).
-      reply = (await job.waitUntilFinished(events, this.timeoutMs)) as BrokerReply<BrokerJobs[N]['result']>;
+      const queued: QueuedBrokerJob<N> = { ...data, replyTo: { channel: this.channel, token } };
+      const job = await queue.add(name, queued, { ...KEEP, ...options });
+      // BullMQ's completion event also answers a job asked for by someone else first (the same order asked again:
+      // the job already there keeps its own reply address), and at once if that job has already finished.
+      reply = (await Promise.race([published, job.waitUntilFinished(events, this.timeoutMs)])) as BrokerReply<
+        BrokerJobs[N]['result']
+      >;
     } catch (error) {
       const message = (error as Error).message;
       if (/timed out/i.test(message)) {
         throw new ExchangeError('BROKER_TIMEOUT', `Pas de réponse du broker en ${this.timeoutMs / 1000} s`, 'timeout');
       }
       throw new ExchangeError('BROKER_FAILED', `Le broker a échoué : ${message}`, 'error');
+    } finally {
+      this.waiting.delete(token);
     }
     if (!reply) throw new ExchangeError('BROKER_FAILED', 'Le broker a terminé sans réponse', 'error');
     if (!reply.ok) throw ExchangeError.fromJSON(reply.error);
     return reply.value;
+  }
+
+  private listen(): Promise<Redis> {
+    this.replies ??= (async () => {
+      const subscriber = this.redis.duplicate();
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel !== this.channel) return;
+        const { token, reply } = JSON.parse(message) as { token: string; reply: BrokerReply<unknown> };
+        this.waiting.get(token)?.(reply);
+      });
+      await subscriber.subscribe(this.channel);
+      return subscriber;
+    })();
+    return this.replies;
   }
 
   private async open(brokerId: number) {

@@ -47,3 +47,18 @@ export type BrokerJobName = keyof BrokerJobs;
 
 /** A job's outcome: exchange refusals are answers, not failures to retry. */
 export type BrokerReply<T> = { ok: true; value: T } | { ok: false; error: ReturnType<ExchangeError['toJSON']> };
+
+/**
+ * Where the asking web process waits for a job's answer: the worker publishes it there as soon as it has it, ahead
+ * of BullMQ's own completion event (the web process listens to both; the first one answers).
+ */
+export interface ReplyAddress {
+  channel: string;
+  token: string;
+}
+
+/** A job's data as queued: the job's own, and where to answer. */
+export type QueuedBrokerJob<N extends BrokerJobName> = BrokerJobs[N]['data'] & { replyTo?: ReplyAddress };
+
+/** The channel a web process's answers arrive on. */
+export const repliesChannel = (prefix: string, listener: string) => `${prefix}:broker-replies:${listener}`;

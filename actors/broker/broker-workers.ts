@@ -5,7 +5,7 @@ import { ExchangeError } from '../../core/exchanges/errors';
 import type { Redis } from '../../core/redis';
 import { openQueue, workerOptions } from '../../queues/connection';
 import type { BrokerOperations } from './broker.operations';
-import { brokerQueue, brokersChannel, type BrokerJobName, type BrokerReply } from './broker-jobs';
+import { brokerQueue, brokersChannel, type BrokerJobName, type BrokerReply, type QueuedBrokerJob } from './broker-jobs';
 import { UncertainOrderError } from './place-order';
 
 /**
@@ -23,6 +23,8 @@ export class BrokerWorkers {
     private readonly options: {
       db: Knex;
       subscriber: Redis;
+      /** Publishes answers to the web process that asked. */
+      redis: Redis;
       redisUrl: string;
       prefix: string;
       logger: Logger;
@@ -77,7 +79,19 @@ export class BrokerWorkers {
     return worker;
   }
 
-  private async process(job: Job): Promise<BrokerReply<unknown>> {
+  private async process(job: Job<QueuedBrokerJob<BrokerJobName>>): Promise<BrokerReply<unknown>> {
+    const reply = await this.answer(job);
+    const { replyTo } = job.data;
+    if (replyTo) {
+      // Not awaited: the answer leaves before BullMQ records the job as done, and nothing waits for it.
+      this.options.redis
+        .publish(replyTo.channel, JSON.stringify({ token: replyTo.token, reply }))
+        .catch((error: unknown) => this.options.logger.warn({ err: error, jobId: job.id }, 'broker reply not sent'));
+    }
+    return reply;
+  }
+
+  private async answer(job: Job<QueuedBrokerJob<BrokerJobName>>): Promise<BrokerReply<unknown>> {
     try {
       return { ok: true, value: await this.options.operations.run(job.name as BrokerJobName, job.data) };
     } catch (error) {

@@ -17,6 +17,7 @@ export async function startBrokerWorkers(app: TestApp): Promise<{ close(): Promi
   const workers = new BrokerWorkers({
     db: app.db,
     subscriber,
+    redis: app.redis,
     redisUrl: app.config.REDIS_URL,
     prefix: app.config.QUEUE_PREFIX,
     logger,

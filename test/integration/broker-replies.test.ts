@@ -1,0 +1,67 @@
+// How the web process gets the broker actor's answer: published by the worker to the process that asked (ahead of
+// BullMQ's completion event), and BullMQ's event for whoever joined a job someone else queued.
+import { describeWithFixtures } from '../helpers/fixtures';
+import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+import { until } from '../helpers/wait';
+
+describeWithFixtures('broker replies', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  beforeAll(async () => {
+    stack = await startTradingStack();
+  });
+  afterAll(() => stack.close());
+
+  const orderPosts = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v3/order');
+
+  it('publishes the answer to the web process that asked', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const listener = stack.app.redis.duplicate();
+    const messages: { channel: string; body: { token: string; reply: { ok: boolean; value: { id: number } } } }[] = [];
+    listener.on('pmessage', (_pattern: string, channel: string, message: string) =>
+      messages.push({ channel, body: JSON.parse(message) }),
+    );
+    await listener.psubscribe(`${stack.app.config.QUEUE_PREFIX}:broker-replies:*`);
+    try {
+      const res = await client.send('post', '/api/trading/orders', {
+        brokerId,
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        type: 'market',
+        amount: '0.001',
+      });
+      expect(res.status).toBe(201);
+      const answer = await until(() => messages.find((m) => m.body.reply.ok && m.body.reply.value.id === res.body.id));
+      expect(answer.body.token).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await listener.quit();
+    }
+  });
+
+  it('answers two identical requests sent at once with the one order placed', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const sent = orderPosts().length;
+    // The exchange holds its answer, so the second request joins the job while it runs.
+    stack.fake.onOrderAccepted = () => new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      const order = {
+        brokerId,
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        type: 'market',
+        amount: '0.001',
+        requestId: 'same-request-twice',
+      };
+      const [first, second] = await Promise.all([
+        client.send('post', '/api/trading/orders', order),
+        new Promise((resolve) => setTimeout(resolve, 50)).then(() => client.send('post', '/api/trading/orders', order)),
+      ]);
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.body.id).toBe(first.body.id);
+      expect(orderPosts()).toHaveLength(sent + 1);
+    } finally {
+      stack.fake.onOrderAccepted = undefined;
+    }
+  });
+});
