@@ -5,6 +5,7 @@ import type { Redis } from '../core/redis';
 import { heartbeatState } from '../core/status';
 import { SCHEDULES } from '../queues/jobs';
 import { QUEUES } from '../queues/names';
+import { sweepPendingTrades } from './broker/pending-trades';
 import type { ActorDefinition } from './host';
 
 interface Deps {
@@ -35,13 +36,14 @@ export async function watchHeartbeat({
   return { active, changed };
 }
 
-export function systemActor(deps: Deps): ActorDefinition {
+export function systemActor(deps: Deps & { redisUrl: string }): ActorDefinition {
   return {
     queue: QUEUES.system,
     process: async (job) => {
       if (job.name === SCHEDULES.watchdog.name) return watchHeartbeat(deps);
+      if (job.name === SCHEDULES.pendingTrades.name) return sweepPendingTrades(deps);
       throw new Error(`unknown system job ${job.name}`);
     },
-    schedules: [{ name: SCHEDULES.watchdog.name, everyMs: SCHEDULES.watchdog.everyMs }],
+    schedules: [SCHEDULES.watchdog, SCHEDULES.pendingTrades].map(({ name, everyMs }) => ({ name, everyMs })),
   };
 }

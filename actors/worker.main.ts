@@ -26,7 +26,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   const publisher = new EventPublisher(redis, prefix);
   const host = await startActors(
     [
-      systemActor({ db, redis, prefix, logger }),
+      systemActor({ db, redis, redisUrl: config.REDIS_URL, prefix, logger }),
       marketsActor({ db, clients, publisher, logger, paperSource: config.PAPER_PRICE_SOURCE }),
       {
         ...backtestActor({

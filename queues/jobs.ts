@@ -3,6 +3,7 @@ import type { QueueName, Timeframe } from './names';
 /** Every job: its queue, its name and its payload. Payloads are stored in clear in Redis: never a secret here. */
 export type JobItem =
   | { queue: 'system'; name: 'watchdog'; data: Record<string, never> }
+  | { queue: 'system'; name: 'pending-trades'; data: Record<string, never> }
   | { queue: 'tick'; name: 'tick'; data: { timeframe: Timeframe; closeTime: number } };
 
 export type JobName<Q extends QueueName> = Extract<JobItem, { queue: Q }>['name'];
@@ -21,4 +22,6 @@ export const jobIds = {
 /** Periodic jobs, registered with `upsertJobScheduler` so that several workers never duplicate them. */
 export const SCHEDULES = {
   watchdog: { queue: 'system', name: 'watchdog', everyMs: 15_000 },
+  /** Trades left pending with no job to finish them are looked up at their exchange (see sweepPendingTrades). */
+  pendingTrades: { queue: 'system', name: 'pending-trades', everyMs: 60_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

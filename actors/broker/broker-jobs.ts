@@ -35,6 +35,8 @@ export interface BrokerJobs {
     result: TradeView;
   };
   cancelOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
+  /** Settles a trade left pending with no job to finish it: recorded from the exchange, or refused if never sent. */
+  reconcileOrder: { data: { brokerId: number; tradeId: number }; result: TradeView | null };
   fetchOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
   openOrders: { data: { brokerId: number; symbol?: string }; result: OrderView[] };
   ohlcv: {

@@ -12,7 +12,15 @@ import { ReferencePrices } from '../../core/trading/reference-prices';
 import type { Venue } from '../../core/trading/venue';
 import type { BrokerJobName, BrokerJobs } from './broker-jobs';
 import { placeOrder, StaleBrokerError } from './place-order';
-import { findTrade, syncOrder, tradeView, type TradeRow, type TradeView } from './trade-record';
+import {
+  findTrade,
+  recordNeverSent,
+  recordOrder,
+  syncOrder,
+  tradeView,
+  type TradeRow,
+  type TradeView,
+} from './trade-record';
 
 interface BrokerRow {
   id: number;
@@ -79,6 +87,14 @@ export class BrokerOperations {
       const trade = await syncOrder(this.db, brokerId, order);
       if (trade) this.announce(trade);
       return order;
+    },
+    reconcileOrder: async ({ brokerId, tradeId }) => {
+      const trade: TradeRow | undefined = await this.db('trades').where({ id: tradeId, broker_id: brokerId }).first();
+      if (!trade) return null;
+      if (trade.status !== 'pending' || !trade.client_order_id) return tradeView(trade);
+      const known = await (await this.venueOf(brokerId)).findByClientOrderId(trade.symbol, trade.client_order_id);
+      const settled = known ? await recordOrder(this.db, trade.id, known) : await recordNeverSent(this.db, trade.id);
+      return settled ? tradeView(this.announce(settled)) : null;
     },
     fetchOrder: async ({ brokerId, orderId, symbol }) => {
       const order = await (await this.venueOf(brokerId)).fetchOrder(orderId, symbol);

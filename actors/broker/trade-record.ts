@@ -179,6 +179,23 @@ export async function recordOrder(db: Knex, tradeId: number, order: OrderView): 
   return row as TradeRow;
 }
 
+/**
+ * Ends a pending trade whose order the exchange never received, once nothing will send it any more: a late
+ * market order would be a surprise, so it is not placed now.
+ */
+export async function recordNeverSent(db: Knex, tradeId: number): Promise<TradeRow | undefined> {
+  const [row] = await db('trades')
+    .where({ id: tradeId, status: 'pending' })
+    .update({
+      status: 'rejected',
+      error_code: 'ORDER_NOT_SENT',
+      error_message: "L'ordre n'a jamais atteint l'exchange : il n'a pas été passé",
+      updated_at: new Date(),
+    })
+    .returning('*');
+  return row as TradeRow | undefined;
+}
+
 /** Notes why a pending order's fate is still unknown; it stays pending and is looked up before any new attempt. */
 export async function recordUncertain(db: Knex, tradeId: number, error: ExchangeError): Promise<void> {
   await db('trades')
