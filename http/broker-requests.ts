@@ -102,7 +102,14 @@ export class BrokerRequests {
         const { token, reply } = JSON.parse(message) as { token: string; reply: BrokerReply<unknown> };
         this.waiting.get(token)?.(reply);
       });
-      await subscriber.subscribe(this.channel);
+      try {
+        await subscriber.subscribe(this.channel);
+      } catch (error) {
+        // Tried again by the next request rather than kept.
+        subscriber.disconnect();
+        this.replies = undefined;
+        throw error;
+      }
       return subscriber;
     })();
     return this.replies;
