@@ -5,7 +5,7 @@ import type { Redis } from '../core/redis';
 import { heartbeatState } from '../core/status';
 import { SCHEDULES } from '../queues/jobs';
 import { QUEUES } from '../queues/names';
-import { sweepPendingTrades } from './broker/pending-trades';
+import { sweepOpenTrades, sweepPendingTrades } from './broker/trade-sweeps';
 import type { ActorDefinition } from './host';
 
 interface Deps {
@@ -42,8 +42,12 @@ export function systemActor(deps: Deps & { redisUrl: string }): ActorDefinition 
     process: async (job) => {
       if (job.name === SCHEDULES.watchdog.name) return watchHeartbeat(deps);
       if (job.name === SCHEDULES.pendingTrades.name) return sweepPendingTrades(deps);
+      if (job.name === SCHEDULES.openTrades.name) return sweepOpenTrades(deps);
       throw new Error(`unknown system job ${job.name}`);
     },
-    schedules: [SCHEDULES.watchdog, SCHEDULES.pendingTrades].map(({ name, everyMs }) => ({ name, everyMs })),
+    schedules: [SCHEDULES.watchdog, SCHEDULES.pendingTrades, SCHEDULES.openTrades].map(({ name, everyMs }) => ({
+      name,
+      everyMs,
+    })),
   };
 }

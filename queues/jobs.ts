@@ -4,6 +4,7 @@ import type { QueueName, Timeframe } from './names';
 export type JobItem =
   | { queue: 'system'; name: 'watchdog'; data: Record<string, never> }
   | { queue: 'system'; name: 'pending-trades'; data: Record<string, never> }
+  | { queue: 'system'; name: 'open-trades'; data: Record<string, never> }
   | { queue: 'tick'; name: 'tick'; data: { timeframe: Timeframe; closeTime: number } };
 
 export type JobName<Q extends QueueName> = Extract<JobItem, { queue: Q }>['name'];
@@ -24,4 +25,6 @@ export const SCHEDULES = {
   watchdog: { queue: 'system', name: 'watchdog', everyMs: 15_000 },
   /** Trades left pending with no job to finish them are looked up at their exchange (see sweepPendingTrades). */
   pendingTrades: { queue: 'system', name: 'pending-trades', everyMs: 60_000 },
+  /** Open trades (resting limit orders) are asked for at their exchange, fills recorded (see sweepOpenTrades). */
+  openTrades: { queue: 'system', name: 'open-trades', everyMs: 30_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

@@ -3,7 +3,7 @@
  * Names carry no `:` (BullMQ's key separator).
  */
 export const QUEUES = {
-  /** Periodic housekeeping: the heartbeat watchdog, the sweep of trades left pending. */
+  /** Periodic housekeeping: the heartbeat watchdog, the sweeps of pending and open trades. */
   system: 'system',
   /** One `tick` per closed timeframe, from the heartbeat; the dispatcher fans it out to strategies. */
   tick: 'tick',

@@ -37,6 +37,8 @@ export interface BrokerJobs {
   cancelOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
   /** Settles a trade left pending with no job to finish it: recorded from the exchange, or refused if never sent. */
   reconcileOrder: { data: { brokerId: number; tradeId: number }; result: TradeView | null };
+  /** Asks the exchange for the broker's open trades (a batch) and records what changed. */
+  syncOpenTrades: { data: { brokerId: number }; result: { checked: number; changed: number } };
   fetchOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
   openOrders: { data: { brokerId: number; symbol?: string }; result: OrderView[] };
   ohlcv: {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { PaperVenue } from '../../core/brokers/paper-venue';
 import { decryptCredentials } from '../../core/crypto/credentials';
+import { Dec } from '../../core/decimal';
 import { findExchange, PAPER } from '../../core/exchanges/catalog';
 import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { CcxtVenue } from '../../core/exchanges/ccxt-venue';
@@ -41,6 +42,9 @@ export interface PaperSettings {
   /** Market-order slippage, as a fraction. */
   slippage: string;
 }
+
+/** Open trades asked for per broker and sweep: each is a request to the exchange, at the account's pace. */
+const OPEN_TRADES_PER_SYNC = 20;
 
 /** How old a price may be to value an order before it is sent (see ReferencePrices). */
 const REFERENCE_PRICE_MAX_AGE_MS = 5_000;
@@ -95,6 +99,27 @@ export class BrokerOperations {
       const known = await (await this.venueOf(brokerId)).findByClientOrderId(trade.symbol, trade.client_order_id);
       const settled = known ? await recordOrder(this.db, trade.id, known) : await recordNeverSent(this.db, trade.id);
       return settled ? tradeView(this.announce(settled)) : null;
+    },
+    syncOpenTrades: async ({ brokerId }) => {
+      const open: TradeRow[] = await this.db('trades')
+        .where({ broker_id: brokerId, status: 'open' })
+        .whereNotNull('exchange_order_id')
+        .orderBy('id')
+        .limit(OPEN_TRADES_PER_SYNC);
+      if (!open.length) return { checked: 0, changed: 0 };
+      const venue = await this.venueOf(brokerId);
+      let changed = 0;
+      for (const trade of open) {
+        const order = await venue.fetchOrder(trade.exchange_order_id!, trade.symbol).catch((error: unknown) => {
+          // Gone from the exchange's books: nothing to learn from it; the others are still asked.
+          if (error instanceof ExchangeError && error.failure === 'not_found') return null;
+          throw error;
+        });
+        if (!order || (order.status === 'open' && new Dec(order.filled).eq(trade.filled_quantity ?? 0))) continue;
+        this.announce(await recordOrder(this.db, trade.id, order));
+        changed++;
+      }
+      return { checked: open.length, changed };
     },
     fetchOrder: async ({ brokerId, orderId, symbol }) => {
       const order = await (await this.venueOf(brokerId)).fetchOrder(orderId, symbol);

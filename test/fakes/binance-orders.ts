@@ -49,6 +49,8 @@ const fixed8 = (value: Decimal.Value) => new Decimal(value).toFixed(8);
 export class FakeOrderBook {
   readonly orders: FakeOrder[] = [];
   private readonly prices = new Map<string, string>();
+  /** Each order's account (API key). */
+  private readonly owners = new Map<number, string>();
   private nextId = 1000;
   private nextTradeId = 1;
 
@@ -57,8 +59,17 @@ export class FakeOrderBook {
     private readonly balances: (apiKey: string) => { asset: string; free: string; locked: string }[],
   ) {}
 
-  setPrice(symbol: string, price: string): void {
+  /** The market moves: resting limit orders it trades through fill at their price, as Binance's engine fills them. */
+  setPrice(symbol: string, price: string, now = Date.now()): void {
     this.prices.set(symbol, price);
+    const last = new Decimal(price);
+    for (const order of this.orders) {
+      if (order.symbol !== symbol || order.status !== 'NEW' || order.type !== 'LIMIT') continue;
+      const limit = new Decimal(order.price);
+      if (order.side === 'BUY' ? last.lte(limit) : last.gte(limit)) {
+        this.fill(this.owners.get(order.orderId)!, this.info(symbol), order, limit, now);
+      }
+    }
   }
 
   price(symbol: string): string {
@@ -104,6 +115,7 @@ export class FakeOrderBook {
     this.reserve(apiKey, symbol, order, limit ?? last);
     if (marketable) this.fill(apiKey, symbol, order, last, now);
     this.orders.push(order);
+    this.owners.set(order.orderId, apiKey);
     return order;
   }
 

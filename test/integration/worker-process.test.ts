@@ -58,9 +58,9 @@ it('the real worker announces itself, schedules its periodic jobs once, and stop
     await until(async () => (await aliveProcesses(redis, prefix, 'worker')).length === 2);
     const schedulers = await until(async () => {
       const list = await queue.getJobSchedulers();
-      return list.length >= 2 ? list : undefined;
+      return list.length >= 3 ? list : undefined;
     });
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['pending-trades', 'watchdog']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['open-trades', 'pending-trades', 'watchdog']);
 
     const exits = [exited(first), exited(second)];
     first.kill('SIGTERM');

@@ -1,31 +1,33 @@
-// Trades left pending with nothing left to finish them (a job that gave up on an uncertain answer, a job lost with
-// Redis) are settled by the periodic sweep: from the exchange's own record of the order when it has one, refused
-// when it never received it. A trade whose order job will still run is left to that job.
+// The worker's periodic sweeps of trades. Trades left pending with nothing left to finish them (a job that gave up on
+// an uncertain answer, a job lost with Redis) are settled from the exchange's own record of the order when it has
+// one, refused when it never received it; a trade whose order job will still run is left to that job. Trades still
+// open (resting limit orders) follow the exchange: a fill there is recorded without anyone opening the order.
 import { Queue } from 'bullmq';
 import { brokerQueue } from '../../actors/broker/broker-jobs';
-import { sweepPendingTrades } from '../../actors/broker/pending-trades';
+import { sweepOpenTrades, sweepPendingTrades } from '../../actors/broker/trade-sweeps';
 import { createLogger } from '../../core/logger';
 import { clientOrderId } from '../../core/trading/client-order-id';
 import { queueOptions } from '../../queues/connection';
 import { describeWithFixtures } from '../helpers/fixtures';
-import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+import type { Client } from '../helpers/app';
+import { binanceBroker, paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
-describeWithFixtures('pending trades sweep', () => {
+describeWithFixtures('trade sweeps', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   beforeAll(async () => {
     stack = await startTradingStack();
   });
   afterAll(() => stack.close());
 
-  const sweep = () =>
-    sweepPendingTrades({
-      db: stack.app.db,
-      redis: stack.app.redis,
-      redisUrl: stack.app.config.REDIS_URL,
-      prefix: stack.app.config.QUEUE_PREFIX,
-      logger: createLogger('silent', 'test'),
-    });
+  const deps = () => ({
+    db: stack.app.db,
+    redis: stack.app.redis,
+    redisUrl: stack.app.config.REDIS_URL,
+    prefix: stack.app.config.QUEUE_PREFIX,
+    logger: createLogger('silent', 'test'),
+  });
+  const sweep = () => sweepPendingTrades(deps());
   const brokerQueueOf = (brokerId: number) =>
     new Queue(brokerQueue(brokerId), queueOptions(stack.app.config.REDIS_URL, stack.app.config.QUEUE_PREFIX));
   const requests = (method: string) =>
@@ -123,6 +125,42 @@ describeWithFixtures('pending trades sweep', () => {
     } finally {
       await queue.remove(`order-${clientOrderId(key)}`);
       await queue.close();
+    }
+  });
+
+  it.each([
+    ['a Binance account', (client: Client) => binanceBroker(client)],
+    ['the paper exchange', (client: Client) => paperBrokerOf(client)],
+  ])('records the fill of a resting limit order on %s once the market reaches it', async (_label, brokerOf) => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await brokerOf(client);
+    const placed = await client.send('post', '/api/trading/orders', {
+      brokerId,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'limit',
+      amount: '0.01',
+      price: '25000',
+    });
+    expect(placed.status).toBe(201);
+    expect(placed.body.status).toBe('open');
+    try {
+      expect((await sweepOpenTrades(deps())).brokers).toContain(brokerId);
+      // Nothing has changed at the exchange yet: the trade stays open.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await trade(placed.body.id)).status).toBe('open');
+
+      stack.fake.setPrice('BTCUSDT', '24900.00000000');
+      await sweepOpenTrades(deps());
+      const filled = await until(async () => {
+        const row = await trade(placed.body.id);
+        return row.status === 'closed' && row;
+      });
+      expect(Number(filled.filled_quantity)).toBe(0.01);
+      expect(Number(filled.average_price)).toBe(25000);
+      expect(filled.executed_at).not.toBeNull();
+    } finally {
+      stack.fake.setPrice('BTCUSDT', '26000.00000000');
     }
   });
 });
