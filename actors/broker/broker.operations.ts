@@ -165,21 +165,22 @@ export class BrokerOperations {
     const known = this.orderBrokers.get(job.brokerId);
     if (known?.user_id === job.origin.userId) {
       try {
-        return await this.placeOrder(known, job);
+        return await this.placeOrder(known, false, job);
       } catch (error) {
         if (!(error instanceof StaleBrokerError)) throw error;
       }
     }
-    return this.placeOrder(await this.orderBroker(job.brokerId, job.origin.userId), job);
+    return this.placeOrder(await this.orderBroker(job.brokerId, job.origin.userId), true, job);
   }
 
   private async placeOrder(
     broker: BrokerRow,
+    fresh: boolean,
     { businessKey, origin, request }: BrokerJobs['createOrder']['data'],
   ): Promise<TradeView> {
     const venue = await this.venue(broker);
     const referencePrice = (symbol: string) => this.referencePrice(broker, venue, symbol);
-    const account = { id: broker.id, version: broker.version };
+    const account = { id: broker.id, version: broker.version, fresh };
     return tradeView(
       this.announce(await placeOrder(this.db, venue, account, businessKey, origin, request, referencePrice)),
     );

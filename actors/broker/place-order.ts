@@ -32,10 +32,14 @@ async function resume(db: Knex, venue: Venue, trade: TradeRow, clientOrderId: st
   return known ? recordOrder(db, trade.id, known) : trade;
 }
 
-/** The broker changed (credentials, switched off, deleted) since it was read: read it again, nothing was sent. */
+/**
+ * The broker as kept from an earlier order will not do: it changed since (credentials, switched off, deleted), or
+ * what comes next (a refusal written, an earlier attempt looked up) needs it as it is now. Nothing was sent: read
+ * it again and start over.
+ */
 export class StaleBrokerError extends Error {
   constructor() {
-    super('le broker a changé depuis sa lecture');
+    super('le broker est à relire');
   }
 }
 
@@ -72,6 +76,7 @@ export async function placeOrder(
   try {
     order = await check(venue, request, referencePrice);
   } catch (error) {
+    if (!account.fresh) throw new StaleBrokerError();
     // A check can fail on a retry whose first attempt went through (the market moved): the first attempt stands.
     const earlier = await findTrade(db, clientOrderId);
     if (earlier && earlier.status !== 'rejected') {
@@ -87,6 +92,8 @@ export async function placeOrder(
   // the exchange, or finished.
   trade = await insertPending(db, account, origin, clientOrderId, order, request);
   if (!trade) {
+    // A recovery asks the exchange with the broker as it is now, not as an earlier order saw it.
+    if (!account.fresh) throw new StaleBrokerError();
     const earlier = await findTrade(db, clientOrderId);
     if (!earlier) throw new StaleBrokerError();
     if (earlier.status !== 'pending') return earlier;

@@ -86,12 +86,14 @@ export async function findTrade(db: Knex, clientOrderId: string): Promise<TradeR
 export interface OrderAccount {
   id: number;
   version: string;
+  /** Read for this order, rather than kept from an earlier one. */
+  fresh: boolean;
 }
 
 /**
  * Writes the order before it is sent, if the broker is still as read (the user's, active, not updated since).
- * `inserted` is undefined when nothing was written: a trade with this client order id exists (a concurrent attempt
- * of the same order, which the caller treats as a recovery), or the broker changed.
+ * Returns undefined when nothing was written: a trade with this client order id exists (an earlier attempt of the
+ * same order, which the caller treats as a recovery), or the broker changed.
  */
 export async function insertPending(
   db: Knex,

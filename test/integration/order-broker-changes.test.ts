@@ -30,6 +30,10 @@ describeWithFixtures('orders after their broker changed', () => {
     const sent = orderPosts().length;
     const trades = (await client.get('/api/trades').expect(200)).body.length;
 
+    // First an order our checks would refuse too: the broker being off comes first, and no refusal is written.
+    const tiny = await client.send('post', '/api/trading/orders', { ...buy(brokerId), amount: '0.00000001' });
+    expect(tiny.status).toBe(400);
+    expect(tiny.body.error.code).toBe('BROKER_INACTIVE');
     const refused = await client.send('post', '/api/trading/orders', buy(brokerId));
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({
