@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import {
   brokerQueue,
   brokersChannel,
@@ -12,15 +12,17 @@ import {
 import { ExchangeError } from '../core/exchanges/errors';
 import { clientOrderId } from '../core/trading/client-order-id';
 import type { Redis } from '../core/redis';
-import { queueOptions, workerConnection } from '../queues/connection';
+import { queueOptions } from '../queues/connection';
 
 const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
+/** See BrokerRequests.outcome. */
+const POLL_MS = 100;
 
 /**
  * Asks the broker actor and waits for its answer, within a timeout. The web process never calls an exchange itself.
  */
 export class BrokerRequests {
-  private readonly queues = new Map<number, { queue: Queue; events: QueueEvents }>();
+  private readonly queues = new Map<number, Queue>();
   /** This process's answers channel, subscribed on first use; who waits for which token. */
   private readonly channel: string;
   private replies?: Promise<Redis>;
@@ -55,10 +57,7 @@ export class BrokerRequests {
     const replies = this.replies;
     this.replies = undefined;
     if (replies) await (await replies).quit();
-    for (const { queue, events } of this.queues.values()) {
-      await events.close();
-      await queue.close();
-    }
+    for (const queue of this.queues.values()) await queue.close();
     this.queues.clear();
   }
 
@@ -67,31 +66,50 @@ export class BrokerRequests {
     data: BrokerJobs[N]['data'],
     options: JobsOptions,
   ): Promise<BrokerJobs[N]['result']> {
-    const { queue, events } = await this.open(data.brokerId);
+    const queue = await this.open(data.brokerId);
     await this.listen();
     const token = randomUUID();
     const published = new Promise<BrokerReply<unknown>>((resolve) => this.waiting.set(token, resolve));
-    let reply: BrokerReply<BrokerJobs[N]['result']>;
     try {
       const queued: QueuedBrokerJob<N> = { ...data, replyTo: { channel: this.channel, token } };
       const job = await queue.add(name, queued, { ...KEEP, ...options });
-      // BullMQ's completion event also answers a job asked for by someone else first (the same order asked again:
-      // the job already there keeps its own reply address), and at once if that job has already finished.
-      reply = (await Promise.race([published, job.waitUntilFinished(events, this.timeoutMs)])) as BrokerReply<
-        BrokerJobs[N]['result']
-      >;
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/timed out/i.test(message)) {
-        throw new ExchangeError('BROKER_TIMEOUT', `Pas de réponse du broker en ${this.timeoutMs / 1000} s`, 'timeout');
-      }
-      throw new ExchangeError('BROKER_FAILED', `Le broker a échoué : ${message}`, 'error');
+      const reply = (await this.outcome(queue, job.id!, published)) as BrokerReply<BrokerJobs[N]['result']>;
+      if (!reply.ok) throw ExchangeError.fromJSON(reply.error);
+      return reply.value;
     } finally {
       this.waiting.delete(token);
     }
-    if (!reply) throw new ExchangeError('BROKER_FAILED', 'Le broker a terminé sans réponse', 'error');
-    if (!reply.ok) throw ExchangeError.fromJSON(reply.error);
-    return reply.value;
+  }
+
+  /**
+   * The job's answer, as the worker publishes it to this process; or, for a job someone else queued first (the same
+   * order asked again: that job keeps its own reply address) and an answer lost on the way, as BullMQ recorded the
+   * job's end, read after POLL_MS and then every POLL_MS.
+   */
+  private async outcome(
+    queue: Queue,
+    jobId: string,
+    published: Promise<BrokerReply<unknown>>,
+  ): Promise<BrokerReply<unknown>> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new ExchangeError('BROKER_TIMEOUT', `Pas de réponse du broker en ${this.timeoutMs / 1000} s`, 'timeout');
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const pause = new Promise<undefined>(
+        (resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(POLL_MS, left))),
+      );
+      const reply = await Promise.race([published, pause]);
+      clearTimeout(timer);
+      if (reply) return reply;
+      const job = await queue.getJob(jobId);
+      if (job?.finishedOn) {
+        if (job.returnvalue) return job.returnvalue as BrokerReply<unknown>;
+        throw new ExchangeError('BROKER_FAILED', `Le broker a échoué : ${job.failedReason || 'sans réponse'}`, 'error');
+      }
+    }
   }
 
   private listen(): Promise<Redis> {
@@ -115,19 +133,14 @@ export class BrokerRequests {
     return this.replies;
   }
 
-  private async open(brokerId: number) {
-    let entry = this.queues.get(brokerId);
-    if (!entry) {
-      const name = brokerQueue(brokerId);
-      entry = {
-        queue: new Queue(name, queueOptions(this.redisUrl, this.prefix)),
-        events: new QueueEvents(name, { connection: workerConnection(this.redisUrl), prefix: this.prefix }),
-      };
-      this.queues.set(brokerId, entry);
+  private async open(brokerId: number): Promise<Queue> {
+    let queue = this.queues.get(brokerId);
+    if (!queue) {
+      queue = new Queue(brokerQueue(brokerId), queueOptions(this.redisUrl, this.prefix));
+      this.queues.set(brokerId, queue);
       // Workers serve every broker they found at start; a broker new since then is announced once per web process.
       await this.redis.publish(brokersChannel(this.prefix), String(brokerId));
-      await entry.events.waitUntilReady();
     }
-    return entry;
+    return queue;
   }
 }

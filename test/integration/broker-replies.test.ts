@@ -1,5 +1,9 @@
-// How the web process gets the broker actor's answer: published by the worker to the process that asked (ahead of
-// BullMQ's completion event), and BullMQ's event for whoever joined a job someone else queued.
+// How the web process gets the broker actor's answer: published by the worker to the process that asked; read from
+// the job as BullMQ recorded its end for whoever joined a job someone else queued, and for a job that failed; a
+// clear timeout when nothing answers.
+import type { BrokerJobName } from '../../actors/broker/broker-jobs';
+import { ExchangeError } from '../../core/exchanges/errors';
+import { BrokerRequests } from '../../http/broker-requests';
 import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
@@ -62,6 +66,35 @@ describeWithFixtures('broker replies', () => {
       expect(orderPosts()).toHaveLength(sent + 1);
     } finally {
       stack.fake.onOrderAccepted = undefined;
+    }
+  });
+
+  it('reports a job that failed for good, from the job as BullMQ recorded it', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const { REDIS_URL, QUEUE_PREFIX } = stack.app.config;
+    const requests = new BrokerRequests(stack.app.redis, REDIS_URL, QUEUE_PREFIX, 5_000);
+    try {
+      // A job the actor does not know: it throws, which is not an answer, and the job fails (no retry asked).
+      const failure = await requests.call('noSuchJob' as BrokerJobName, { brokerId }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ExchangeError);
+      expect(failure).toMatchObject({ code: 'BROKER_FAILED', message: 'Le broker a échoué : job inconnu : noSuchJob' });
+    } finally {
+      await requests.close();
+    }
+  });
+
+  it('gives up with BROKER_TIMEOUT when no worker answers in time', async () => {
+    const { REDIS_URL } = stack.app.config;
+    const requests = new BrokerRequests(stack.app.redis, REDIS_URL, `${stack.app.config.QUEUE_PREFIX}-nobody`, 400);
+    const started = Date.now();
+    try {
+      const failure = await requests.call('balance', { brokerId: 1 }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'BROKER_TIMEOUT', failure: 'timeout' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await requests.close();
     }
   });
 });
