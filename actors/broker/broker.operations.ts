@@ -245,8 +245,14 @@ export class BrokerOperations {
       const exchange = await this.clients.forBroker(broker.id, broker.version, broker.exchange, broker.is_testnet, () =>
         decryptCredentials(sealed, this.secretKey, broker.user_id),
       );
-      const pace = () => this.pacer.wait(`broker-${broker.id}`, findExchange(broker.exchange)?.rateLimit ?? 0);
-      return new CcxtVenue(exchange, name, pace);
+      const key = `broker-${broker.id}`;
+      const rateLimit = findExchange(broker.exchange)?.rateLimit ?? 0;
+      return new CcxtVenue(
+        exchange,
+        name,
+        () => this.pacer.wait(key, rateLimit),
+        () => this.pacer.reserve(key, rateLimit),
+      );
     } catch (error) {
       throw mapExchangeError(error, name);
     }

@@ -90,6 +90,8 @@ export async function placeOrder(
   }
   // Written before the exchange is called. Already there: an earlier attempt of this order, which may have reached
   // the exchange, or finished.
+  // The account's turn at the exchange is waited for while the trade is written.
+  venue.prepareRequest?.();
   trade = await insertPending(db, account, origin, clientOrderId, order, request);
   if (!trade) {
     // A recovery asks the exchange with the broker as it is now, not as an earlier order saw it.

@@ -5,6 +5,7 @@ import type { MarketRules, OrderStatus, OrderView } from '../trading/orders';
 import type { Candle, Venue } from '../trading/venue';
 import { ExchangeError, mapExchangeError } from './errors';
 import { marketRules } from './markets';
+import type { Reservation } from './request-pacer';
 
 type Num = number | undefined | null;
 
@@ -15,7 +16,16 @@ export class CcxtVenue implements Venue {
     readonly name: string,
     /** Resolves when the next request may leave (the exchange's rate limit, across processes). */
     private readonly pace: () => Promise<void> = async () => undefined,
+    /** Takes the next request's turn ahead of time (see prepareRequest). */
+    private readonly reserve?: () => Reservation,
   ) {}
+
+  private reserved?: Reservation;
+
+  /** Starts waiting for the next request's turn now, so the wait overlaps what comes before that request. */
+  prepareRequest(): void {
+    if (this.reserve) this.reserved ??= this.reserve();
+  }
 
   private text(value: Num): string | null {
     return value === undefined || value === null ? null : this.exchange.numberToString(value);
@@ -24,7 +34,16 @@ export class CcxtVenue implements Venue {
   /** Every ccxt call goes through here, so its errors are mapped once. */
   private async call<T>(work: () => Promise<T>, sendsRequest = true): Promise<T> {
     try {
-      if (sendsRequest) await this.pace();
+      if (sendsRequest) {
+        const reserved = this.reserved;
+        this.reserved = undefined;
+        if (reserved) {
+          await reserved.ready;
+          reserved.sent();
+        } else {
+          await this.pace();
+        }
+      }
       return await work();
     } catch (error) {
       throw mapExchangeError(error, this.name);

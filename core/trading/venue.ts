@@ -23,6 +23,8 @@ export interface Venue {
   /** Last traded price per symbol; all of the exchange's when `symbols` is omitted. */
   tickers(symbols?: string[]): Promise<Record<string, string>>;
   createOrder(order: CheckedOrder, clientOrderId: string): Promise<OrderView>;
+  /** Starts waiting for the next request's turn at the exchange now, when requests are paced. */
+  prepareRequest?(): void;
   /** The order placed with this client order id, or null if the exchange has none. */
   findByClientOrderId(symbol: string, clientOrderId: string): Promise<OrderView | null>;
   fetchOrder(id: string, symbol: string): Promise<OrderView>;

@@ -77,4 +77,30 @@ describeWithFixtures('broker pace', () => {
     // The second order reuses the price (a few seconds old at most): one ticker request for two orders.
     expect(keys).toEqual(['public-binance', `broker-${brokerId}`, `broker-${brokerId}`]);
   });
+
+  it('spaces orders sent back to back at the rate limit, though their turn is taken while their trade is written', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const buy = (n: number) =>
+      client.send('post', '/api/trading/orders', {
+        brokerId,
+        symbol: 'BTC/USDT',
+        side: n % 2 ? 'sell' : 'buy',
+        type: 'market',
+        amount: '0.001',
+        requestId: `back-to-back-${brokerId}-${n}`,
+      });
+    expect((await buy(0)).status).toBe(201);
+    const from = stack.fake.requests.length;
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(buy));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    const times = stack.fake.requests
+      .slice(from)
+      .filter((r) => r.apiKey !== null)
+      .map((r) => r.at);
+    expect(times).toHaveLength(5);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // ccxt's rateLimit for Binance: 50 ms between two requests of one account.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+  });
 });
