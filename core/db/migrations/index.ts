@@ -3,6 +3,7 @@ import * as initialSchema from './001-initial-schema';
 import * as paperBalances from './002-paper-balances';
 import * as paperOrders from './003-paper-orders';
 import * as exampleStrategies from './004-example-strategies';
+import * as unsettledTradesIndex from './005-unsettled-trades-index';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002-paper-balances': paperBalances,
   '003-paper-orders': paperOrders,
   '004-example-strategies': exampleStrategies,
+  '005-unsettled-trades-index': unsettledTradesIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
