@@ -59,6 +59,18 @@ export async function binanceBroker(client: Client, name = 'Binance'): Promise<n
   return res.body.broker.id;
 }
 
+/** Sends an order as the Trading manuel page does: a market buy of 0.001 BTC/USDT unless `fields` say otherwise. */
+export function sendOrder(client: Client, brokerId: number, fields: Record<string, unknown> = {}) {
+  return client.send('post', '/api/trading/orders', {
+    brokerId,
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    type: 'market',
+    amount: '0.001',
+    ...fields,
+  });
+}
+
 export async function paperBrokerOf(client: Client): Promise<number> {
   const list = (await client.get('/api/brokers').expect(200)).body as { id: number; exchange: string }[];
   return list.find((b) => b.exchange === 'paper')!.id;

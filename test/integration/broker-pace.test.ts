@@ -8,7 +8,7 @@ import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { queueOptions, workerConnection } from '../../queues/connection';
 import { startBrokerWorkers } from '../helpers/brokers';
 import { describeWithFixtures } from '../helpers/fixtures';
-import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
 describeWithFixtures('broker pace', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -82,14 +82,7 @@ describeWithFixtures('broker pace', () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
     const buy = (n: number) =>
-      client.send('post', '/api/trading/orders', {
-        brokerId,
-        symbol: 'BTC/USDT',
-        side: n % 2 ? 'sell' : 'buy',
-        type: 'market',
-        amount: '0.001',
-        requestId: `back-to-back-${brokerId}-${n}`,
-      });
+      sendOrder(client, brokerId, { side: n % 2 ? 'sell' : 'buy', requestId: `back-to-back-${brokerId}-${n}` });
     expect((await buy(0)).status).toBe(201);
     const from = stack.fake.requests.length;
     const answers = await Promise.all([1, 2, 3, 4, 5].map(buy));

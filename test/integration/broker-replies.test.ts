@@ -5,7 +5,7 @@ import type { BrokerJobName } from '../../actors/broker/broker-jobs';
 import { ExchangeError } from '../../core/exchanges/errors';
 import { BrokerRequests } from '../../http/broker-requests';
 import { describeWithFixtures } from '../helpers/fixtures';
-import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
 describeWithFixtures('broker replies', () => {
@@ -27,13 +27,7 @@ describeWithFixtures('broker replies', () => {
     );
     await listener.psubscribe(`${stack.app.config.QUEUE_PREFIX}:broker-replies:*`);
     try {
-      const res = await client.send('post', '/api/trading/orders', {
-        brokerId,
-        symbol: 'BTC/USDT',
-        side: 'buy',
-        type: 'market',
-        amount: '0.001',
-      });
+      const res = await sendOrder(client, brokerId);
       expect(res.status).toBe(201);
       const answer = await until(() => messages.find((m) => m.body.reply.ok && m.body.reply.value.id === res.body.id));
       expect(answer.body.token).toMatch(/^[0-9a-f-]{36}$/);
@@ -49,17 +43,10 @@ describeWithFixtures('broker replies', () => {
     // The exchange holds its answer, so the second request joins the job while it runs.
     stack.fake.onOrderAccepted = () => new Promise((resolve) => setTimeout(resolve, 300));
     try {
-      const order = {
-        brokerId,
-        symbol: 'BTC/USDT',
-        side: 'buy',
-        type: 'market',
-        amount: '0.001',
-        requestId: 'same-request-twice',
-      };
+      const order = { requestId: 'same-request-twice' };
       const [first, second] = await Promise.all([
-        client.send('post', '/api/trading/orders', order),
-        new Promise((resolve) => setTimeout(resolve, 50)).then(() => client.send('post', '/api/trading/orders', order)),
+        sendOrder(client, brokerId, order),
+        new Promise((resolve) => setTimeout(resolve, 50)).then(() => sendOrder(client, brokerId, order)),
       ]);
       expect([first.status, second.status]).toEqual([201, 201]);
       expect(second.body.id).toBe(first.body.id);

@@ -2,7 +2,7 @@
 // the path of every order); the trade's insert checks the broker instead. These tests change the broker between two
 // orders and expect the second one to see the change: switched off, new credentials, deleted.
 import { describeWithFixtures } from '../helpers/fixtures';
-import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
 const KEY2 = 'Q7gZpKw2mV9xT4rB8nL1cY6hJ3dF5sA0eU2iO7tR9wE4qM1zX8vC6bN3kH5gD2fS';
 const SECRET2 = 'P1oI9uY8tR7eW6qA5sD4fG3hJ2kL1zX0cV9bN8mQ7wE6rT5yU4iO3pA2sD1fG0hJ';
@@ -20,21 +20,20 @@ describeWithFixtures('orders after their broker changed', () => {
   afterAll(() => stack.close());
 
   const orderPosts = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v3/order');
-  const buy = (brokerId: number) => ({ brokerId, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001' });
 
   it('refuses an order on a broker switched off since the last order, and takes them again once it is on', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
-    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await sendOrder(client, brokerId)).status).toBe(201);
     expect((await client.send('put', `/api/brokers/${brokerId}`, { isActive: false })).status).toBe(200);
     const sent = orderPosts().length;
     const trades = (await client.get('/api/trades').expect(200)).body.length;
 
     // First an order our checks would refuse too: the broker being off comes first, and no refusal is written.
-    const tiny = await client.send('post', '/api/trading/orders', { ...buy(brokerId), amount: '0.00000001' });
+    const tiny = await sendOrder(client, brokerId, { amount: '0.00000001' });
     expect(tiny.status).toBe(400);
     expect(tiny.body.error.code).toBe('BROKER_INACTIVE');
-    const refused = await client.send('post', '/api/trading/orders', buy(brokerId));
+    const refused = await sendOrder(client, brokerId);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({
       code: 'BROKER_INACTIVE',
@@ -45,32 +44,32 @@ describeWithFixtures('orders after their broker changed', () => {
     expect((await client.get('/api/trades').expect(200)).body).toHaveLength(trades);
 
     expect((await client.send('put', `/api/brokers/${brokerId}`, { isActive: true })).status).toBe(200);
-    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await sendOrder(client, brokerId)).status).toBe(201);
     expect(orderPosts()).toHaveLength(sent + 1);
   });
 
   it('signs the next order with the credentials the user just changed', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
-    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await sendOrder(client, brokerId)).status).toBe(201);
     expect(orderPosts().at(-1)!.apiKey).not.toBe(KEY2);
 
     const changed = await client.send('put', `/api/brokers/${brokerId}`, {
       credentials: { apiKey: KEY2, secret: SECRET2 },
     });
     expect(changed.status).toBe(200);
-    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await sendOrder(client, brokerId)).status).toBe(201);
     expect(orderPosts().at(-1)!.apiKey).toBe(KEY2);
   });
 
   it('answers 404 for an order on a broker deleted since the last order, and sends nothing', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
-    expect((await client.send('post', '/api/trading/orders', buy(brokerId))).status).toBe(201);
+    expect((await sendOrder(client, brokerId)).status).toBe(201);
     expect((await client.send('delete', `/api/brokers/${brokerId}`)).status).toBe(204);
     const sent = orderPosts().length;
 
-    const refused = await client.send('post', '/api/trading/orders', buy(brokerId));
+    const refused = await sendOrder(client, brokerId);
     expect(refused.status).toBe(404);
     expect(refused.body.error.code).toBe('BROKER_NOT_FOUND');
     expect(orderPosts()).toHaveLength(sent);

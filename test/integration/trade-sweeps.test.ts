@@ -10,7 +10,7 @@ import { clientOrderId } from '../../core/trading/client-order-id';
 import { queueOptions } from '../../queues/connection';
 import { describeWithFixtures } from '../helpers/fixtures';
 import type { Client } from '../helpers/app';
-import { binanceBroker, paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
+import { binanceBroker, paperBrokerOf, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
 describeWithFixtures('trade sweeps', () => {
@@ -60,13 +60,7 @@ describeWithFixtures('trade sweeps', () => {
   it('records an order the exchange took when its job is gone, without placing it again', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
-    const placed = await client.send('post', '/api/trading/orders', {
-      brokerId,
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      type: 'market',
-      amount: '0.001',
-    });
+    const placed = await sendOrder(client, brokerId);
     expect(placed.status).toBe(201);
     // As after a crash between the exchange and the database, with the job lost.
     await stack.app
@@ -134,14 +128,7 @@ describeWithFixtures('trade sweeps', () => {
   ])('records the fill of a resting limit order on %s once the market reaches it', async (_label, brokerOf) => {
     const client = await signedInClient(stack.app);
     const brokerId = await brokerOf(client);
-    const placed = await client.send('post', '/api/trading/orders', {
-      brokerId,
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      amount: '0.01',
-      price: '25000',
-    });
+    const placed = await sendOrder(client, brokerId, { type: 'limit', amount: '0.01', price: '25000' });
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe('open');
     try {

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { brokerQueue } from '../../actors/broker/broker-jobs';
 import { queueOptions } from '../../queues/connection';
 import { describeWithFixtures } from '../helpers/fixtures';
-import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
+import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
 describeWithFixtures('trading on Binance', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -139,14 +139,7 @@ describeWithFixtures('trading on Binance', () => {
   it('lists open orders and cancels one', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
-    const placed = await client.send('post', '/api/trading/orders', {
-      brokerId,
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      amount: '0.01',
-      price: '20000',
-    });
+    const placed = await sendOrder(client, brokerId, { type: 'limit', amount: '0.01', price: '20000' });
     expect(placed.body).toMatchObject({ status: 'open', price: '20000' });
     const open = (await client.get(`/api/trading/orders/open?brokerId=${brokerId}`).expect(200)).body;
     expect(open.map((o: { id: string }) => o.id)).toContain(placed.body.exchangeOrderId);
@@ -181,27 +174,12 @@ describeWithFixtures('trading on Binance', () => {
     const alice = await signedInClient(stack.app);
     const bob = await signedInClient(stack.app);
     const brokerId = await binanceBroker(alice);
-    const placed = await alice.send('post', '/api/trading/orders', {
-      brokerId,
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      amount: '0.01',
-      price: '20000',
-    });
+    const placed = await sendOrder(alice, brokerId, { type: 'limit', amount: '0.01', price: '20000' });
     const sent = ordersSent();
     const answers = {
       portfolio: (await bob.get(`/api/trading/portfolio?brokerId=${brokerId}`)).status,
       open: (await bob.get(`/api/trading/orders/open?brokerId=${brokerId}`)).status,
-      order: (
-        await bob.send('post', '/api/trading/orders', {
-          brokerId,
-          symbol: 'BTC/USDT',
-          side: 'sell',
-          type: 'market',
-          amount: '0.01',
-        })
-      ).status,
+      order: (await sendOrder(bob, brokerId, { side: 'sell', amount: '0.01' })).status,
       cancel: (await bob.send('delete', `/api/trading/orders/${placed.body.exchangeOrderId}?brokerId=${brokerId}`))
         .status,
       markets: (await bob.send('post', `/api/brokers/${brokerId}/markets`)).status,

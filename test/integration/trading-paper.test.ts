@@ -2,7 +2,7 @@
 // orders fill at the last price plus slippage with the taker fee, limit orders rest with their funds locked until
 // cancelled, and every attempt is in /api/trades.
 import { describeWithFixtures } from '../helpers/fixtures';
-import { paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
+import { paperBrokerOf, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
 describeWithFixtures('paper trading', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -61,14 +61,7 @@ describeWithFixtures('paper trading', () => {
   it('locks the funds of a resting limit order, lists it open, and gives them back on cancel', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await paperBrokerOf(client);
-    const placed = await client.send('post', '/api/trading/orders', {
-      brokerId,
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      amount: '0.01',
-      price: '25000',
-    });
+    const placed = await sendOrder(client, brokerId, { type: 'limit', amount: '0.01', price: '25000' });
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe('open');
     const balance = async () =>
