@@ -4,6 +4,10 @@ const bool = z
   .enum(['true', 'false', 'True', 'False', '1', '0', 'yes', 'no', ''])
   .transform((v) => ['true', 'True', '1', 'yes'].includes(v));
 
+const list = z
+  .string()
+  .transform((v) => [...new Set(v.split(',').map((s) => s.trim()))].filter(Boolean));
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -18,9 +22,12 @@ const schema = z
     SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(168),
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(50),
+    TRUST_PROXY: bool.default(false),
+    REGISTER_MAX_PER_HOUR: z.coerce.number().int().positive().default(10),
+    ALLOWED_ORIGINS: list.default([]),
     DAC_PASSWORD: z.string().min(8).optional(),
     DEV_PASSWORD: z.string().min(8).optional(),
-    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
     QUEUE_PREFIX: z.string().min(1).default('aristobot'),
     BINANCE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://stream.binance.com:9443'),
     BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).default('https://api.binance.com'),
@@ -61,9 +68,14 @@ const schema = z
     PAPER_PRICE_SOURCE: z.string().min(1).default('binance'),
     SANDBOX_MEMORY_MB: z.coerce.number().int().min(8).default(64),
     SANDBOX_TIMEOUT_MS: z.coerce.number().int().min(10).default(500),
+    SANDBOX_VALIDATION_BUDGET_MS: z.coerce.number().int().min(10).default(2_000),
+    SANDBOX_BACKTEST_BUDGET_MS: z.coerce.number().int().min(10).default(10_000),
+    SANDBOX_BACKTEST_BUDGET_US_PER_CANDLE: z.coerce.number().min(0).default(100),
+    SANDBOX_THREADS: z.coerce.number().int().min(1).max(64).default(2),
     BACKTEST_CONCURRENCY: z.coerce.number().int().min(1).default(1),
     OPENROUTER_URL: z.url().default('https://openrouter.ai/api/v1'),
     AI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    AI_ALLOWED_HOSTS: list.default(['localhost', '127.0.0.1', '::1']),
     PAPER_SLIPPAGE: z
       .string()
       .regex(/^0(\.\d+)?$/, 'fraction décimale attendue (ex. 0.0005)')

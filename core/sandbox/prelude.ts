@@ -1,3 +1,5 @@
+import { LOCKDOWN } from './prelude-lockdown';
+
 /**
  * The code that runs inside every strategy isolate before the user's. It is JavaScript evaluated in the isolate,
  * kept as a string because it must not be compiled for the host.
@@ -5,8 +7,12 @@
  * Lookahead-proof by construction: candle columns and indicator results are `Series` whose data sit in a private
  * field and are read only through `at()`, which stops at the shared cursor. The cursor moves only inside `run`, which
  * user code cannot reach: the script's completion value (the engine's handle) goes to the host as a reference and
- * is never stored on the global object. Built-ins are frozen before the user's code runs, so the prelude's own
- * calls cannot be intercepted by patching a prototype.
+ * is never stored on the global object. Every intrinsic the engine calls once user code has run is captured first
+ * (user code may rebind any global it likes), and built-ins are frozen (see prelude-lockdown.ts).
+ *
+ * Nothing but strings the prelude built leaves the isolate: every engine entry catches what the strategy threw and
+ * answers `fail|name|line|column|message`, read inside the isolate under the call's time limit, so a hostile getter
+ * or Proxy only burns its own budget.
  *
  * `__host` is set by the host before this script runs and deleted by it: it carries the indicator callback and
  * the indicator catalogue.
@@ -15,22 +21,33 @@ export const PRELUDE = String.raw`
 'use strict';
 (function (host) {
   const G = globalThis;
+  const { freeze, keys, create } = Object;
+  const { max, min, trunc } = Math;
   const now = Date.now;
-  const isFiniteNumber = Number.isFinite;
+  const F64 = Float64Array;
+  const arrayFrom = Array.from;
   const isArray = Array.isArray;
-  const freeze = Object.freeze;
+  const isFiniteNumber = Number.isFinite;
+  const toNumber = Number;
+  const toText = String;
+  const stringify = JSON.stringify;
+  const globalEval = G.eval;
+  const TypeErr = TypeError;
   const taCall = host.ta;
   const catalog = host.catalog;
   const clock = { i: -1 };
   const LOG_LINES = 200;
   const LOG_CHARS = 500;
   const logs = [];
+  // Only the engine makes series: a forged one could carry a chosen id or data to the host.
+  const TOKEN = freeze({});
 
   let seriesId;
   class Series {
     #d;
     #id;
-    constructor(data, id) {
+    constructor(data, id, token) {
+      if (token !== TOKEN) throw new TypeErr('les séries sont créées par le moteur');
       this.#d = data;
       this.#id = id;
     }
@@ -41,7 +58,10 @@ export const PRELUDE = String.raw`
       return clock.i + 1;
     }
     at(k) {
-      const j = k < 0 ? clock.i + 1 + k : k;
+      // One conversion: an object whose valueOf changes between two readings must not pass the bound checks.
+      const n = toNumber(k);
+      if (n !== trunc(n)) return undefined;
+      const j = n < 0 ? clock.i + 1 + n : n;
       return j >= 0 && j <= clock.i ? this.#d[j] : undefined;
     }
     get current() {
@@ -52,7 +72,7 @@ export const PRELUDE = String.raw`
     }
     toArray(count) {
       const end = clock.i + 1;
-      const start = count === undefined ? 0 : Math.max(0, end - Math.trunc(count));
+      const start = count === undefined ? 0 : max(0, end - trunc(toNumber(count)));
       const out = [];
       for (let j = start; j < end; j++) out.push(this.#d[j]);
       return out;
@@ -71,15 +91,25 @@ export const PRELUDE = String.raw`
   }
   const candles = freeze(new Candles());
 
-  const optionKey = (name) => String(name).replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const optionKey = (name) => toText(name).replace(/[^a-z0-9]/gi, '').toLowerCase();
   const cache = new Map();
 
-  function wrap(name, meta, result) {
-    const made = result.data.map((data, o) => freeze(new Series(data, result.ids[o])));
+  function wrap(meta, result) {
+    const made = result.data.map((data, o) => freeze(new Series(data, result.ids[o], TOKEN)));
     if (made.length === 1) return made[0];
     const out = {};
     meta.outputs.forEach((output, o) => { out[output] = made[o]; });
     return freeze(out);
+  }
+
+  // A user array (or a Proxy posing as one) is read here, in the isolate, into a fresh Float64Array: only that
+  // crosses to the host.
+  function numbers(input) {
+    const length = toNumber(input.length);
+    if (!(length >= 0 && length <= 16777216)) throw new TypeErr('tableau trop long ou invalide');
+    const out = new F64(length);
+    for (let j = 0; j < length; j++) out[j] = toNumber(input[j]);
+    return out;
   }
 
   function callIndicator(name, args) {
@@ -93,29 +123,31 @@ export const PRELUDE = String.raw`
       inputs = args.slice(0, meta.inputs.length);
       rest = args.slice(meta.inputs.length);
     }
-    let options = rest;
+    let given = rest;
     if (rest.length === 1 && rest[0] !== null && typeof rest[0] === 'object') {
-      const given = {};
-      for (const key of Object.keys(rest[0])) given[optionKey(key)] = rest[0][key];
-      options = meta.options.map((option) => given[optionKey(option)]);
+      const named = create(null);
+      const bag = rest[0];
+      for (const key of keys(bag)) named[optionKey(key)] = bag[key];
+      given = meta.options.map((option) => named[optionKey(option)]);
     }
+    const options = given.map((value) => (typeof value === 'number' ? value : toNumber(value)));
     if (inputs.length !== meta.inputs.length || inputs.some((input) => input === undefined)) {
-      throw new TypeError('ta.' + name + ' attend les séries : ' + meta.inputs.join(', '));
+      throw new TypeErr('ta.' + name + ' attend les séries : ' + meta.inputs.join(', '));
     }
     const ids = inputs.map(seriesId);
     if (ids.every((id) => id >= 0)) {
       const key = name + '|' + ids.join(',') + '|' + options.join(',');
       let series = cache.get(key);
       if (series === undefined) {
-        series = wrap(name, meta, taCall(name, ids, options));
+        series = wrap(meta, taCall(name, ids, options));
         cache.set(key, series);
       }
       return series;
     }
     if (ids.some((id) => id >= 0) || !inputs.every(isArray)) {
-      throw new TypeError('ta.' + name + ' : entrées attendues : des séries (this.candles.close, un résultat de ta) ou des tableaux de nombres');
+      throw new TypeErr('ta.' + name + ' : entrées attendues : des séries (this.candles.close, un résultat de ta) ou des tableaux de nombres');
     }
-    const arrays = taCall(name, inputs, options).data.map((data) => Array.from(data));
+    const arrays = taCall(name, inputs.map(numbers), options).data.map((data) => arrayFrom(data));
     if (arrays.length === 1) return arrays[0];
     const out = {};
     meta.outputs.forEach((output, o) => { out[output] = arrays[o]; });
@@ -123,7 +155,7 @@ export const PRELUDE = String.raw`
   }
 
   const ta = {};
-  for (const name of Object.keys(catalog)) ta[name] = (...args) => callIndicator(name, args);
+  for (const name of keys(catalog)) ta[name] = (...args) => callIndicator(name, args);
   freeze(ta);
 
   const valueAt = (x, back) => (typeof x === 'number' ? x : seriesId(x) >= 0 ? x.at(back) : NaN);
@@ -136,12 +168,20 @@ export const PRELUDE = String.raw`
 
   const describe = (v) => {
     if (v === null) return 'null';
-    if (typeof v === 'number' || typeof v === 'boolean' || v === undefined) return String(v);
+    if (typeof v === 'number' || typeof v === 'boolean' || v === undefined) return toText(v);
     return typeof v;
+  };
+  const piece = (a) => {
+    try {
+      const text = typeof a === 'string' ? a : stringify(a) ?? toText(a);
+      return text.length > LOG_CHARS ? text.slice(0, LOG_CHARS + 1) : text;
+    } catch {
+      return '[' + describe(a) + ']';
+    }
   };
   function write(level, args) {
     if (logs.length >= LOG_LINES) return;
-    let line = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' ');
+    let line = args.map(piece).join(' ');
     if (line.length > LOG_CHARS) line = line.slice(0, LOG_CHARS) + '…';
     logs.push(level + ' ' + line);
   }
@@ -151,6 +191,41 @@ export const PRELUDE = String.raw`
     warn: (...args) => write('warn', args),
     error: (...args) => write('error', args),
   });
+
+  const WHERE = /strategy\.js:(\d+):(\d+)/;
+  const cut = (text, length) => (text.length > length ? text.slice(0, length) + '…' : text);
+  const readable = (v) => {
+    try {
+      return toText(v);
+    } catch {
+      return describe(v);
+    }
+  };
+  // Reads what the strategy threw (its getters, traps and toString run here, under the call's time limit) into
+  // one string; '|' separates the fields and the message comes last, so it may contain any character.
+  function failure(e) {
+    let name = 'Error';
+    let message;
+    let stack = '';
+    try {
+      if ((typeof e === 'object' && e !== null) || typeof e === 'function') {
+        const n = e.name;
+        const m = e.message;
+        const s = e.stack;
+        if (typeof n === 'string') name = n;
+        message = typeof m === 'string' ? m : readable(e);
+        if (typeof s === 'string') stack = s;
+      } else {
+        message = readable(e);
+      }
+    } catch {
+      name = 'Error';
+      message = 'la stratégie a levé une valeur illisible';
+      stack = '';
+    }
+    const where = WHERE.exec(stack);
+    return 'fail|' + cut(name, 100).replace(/\|/g, '/') + '|' + (where ? where[1] + '|' + where[2] : '|') + '|' + cut(message, 1000);
+  }
 
   class Strategy {
     init() {}
@@ -167,7 +242,7 @@ export const PRELUDE = String.raw`
   let market = 'spot';
 
   function notBoolean(name, value) {
-    return new TypeError(name + '() doit renvoyer true ou false, pas ' + describe(value));
+    return new TypeErr(name + '() doit renvoyer true ou false, pas ' + describe(value));
   }
   function askLong() {
     const value = strategy.shouldLong();
@@ -182,7 +257,7 @@ export const PRELUDE = String.raw`
   function askNumber(name) {
     const value = strategy[name]();
     if (typeof value === 'number' && isFiniteNumber(value) && value >= 0) return value;
-    throw new TypeError(name + '() doit renvoyer un nombre positif ou nul, pas ' + describe(value));
+    throw new TypeErr(name + '() doit renvoyer un nombre positif ou nul, pas ' + describe(value));
   }
   // Decisions leave the isolate as one short string (primitives cross ~2x faster than objects); the host parses
   // and checks it again.
@@ -196,81 +271,84 @@ export const PRELUDE = String.raw`
     strategy.balance = balance;
     strategy.position = side === null ? null : freeze({ side, entryPrice, quantity, entryTime, stopLoss, takeProfit });
   }
-
-  const engine = {
-    define(C) {
-      if (typeof C !== 'function' || !(C.prototype instanceof Strategy)) {
-        throw new TypeError('la classe doit étendre Strategy');
+  function decide(from, to, sliceMs, side) {
+    const deadline = now() + sliceMs;
+    for (let i = from; i < to; i++) {
+      clock.i = i;
+      if (side === null) {
+        if (askLong()) return entry('entry', 'long', i);
+        if (market === 'futures' && askShort()) return entry('entry', 'short', i);
+      } else if (side === 'long') {
+        if (askShort()) return market === 'futures' ? entry('reverse', 'short', i) : 'exit|' + i;
+      } else if (askLong()) {
+        return entry('reverse', 'long', i);
       }
-      StrategyClass = C;
-      return DECISIONS.filter((name) => C.prototype[name] === Strategy.prototype[name]);
+      if ((i & 63) === 0 && now() > deadline) return 'none|' + (i + 1);
+    }
+    return 'none|' + to;
+  }
+
+  // The strategy's script runs through a global eval (as a script, not in this function's scope) so that what it
+  // throws at its top level is caught here too; the host appends the class name so that the eval's completion
+  // value is the class, and a sourceURL so that stack lines name strategy.js as the editor numbers them.
+  const engine = freeze({
+    define(script) {
+      try {
+        const C = globalEval(script);
+        if (typeof C !== 'function' || !(C.prototype instanceof Strategy)) {
+          throw new TypeErr('la classe doit étendre Strategy');
+        }
+        StrategyClass = C;
+        return 'ok|' + DECISIONS.filter((name) => C.prototype[name] === Strategy.prototype[name]).join(',');
+      } catch (e) {
+        return failure(e);
+      }
     },
     load(data) {
-      const make = (name, id) => freeze(new Series(new Float64Array(data[name]), id));
-      columns = freeze({
-        open: make('open', 0), high: make('high', 1), low: make('low', 2),
-        close: make('close', 3), volume: make('volume', 4), time: make('time', 5),
-      });
-      cache.clear();
-      clock.i = -1;
+      try {
+        const make = (name, id) => freeze(new Series(new F64(data[name]), id, TOKEN));
+        columns = freeze({
+          open: make('open', 0), high: make('high', 1), low: make('low', 2),
+          close: make('close', 3), volume: make('volume', 4), time: make('time', 5),
+        });
+        cache.clear();
+        clock.i = -1;
+        return 'ok';
+      } catch (e) {
+        return failure(e);
+      }
     },
     start(balance, marketType) {
-      market = marketType;
-      clock.i = -1;
-      strategy = new StrategyClass();
-      strategy.candles = candles;
-      setState(balance, null);
-      strategy.init();
+      try {
+        market = marketType;
+        clock.i = -1;
+        strategy = new StrategyClass();
+        strategy.candles = candles;
+        setState(balance, null);
+        strategy.init();
+        return 'ok';
+      } catch (e) {
+        return failure(e);
+      }
     },
     run(from, to, sliceMs, balance, side, entryPrice, quantity, entryTime, stopLoss, takeProfit) {
-      setState(balance, side, entryPrice, quantity, entryTime, stopLoss, takeProfit);
-      const deadline = now() + sliceMs;
-      for (let i = from; i < to; i++) {
-        clock.i = i;
-        if (side === null) {
-          if (askLong()) return entry('entry', 'long', i);
-          if (market === 'futures' && askShort()) return entry('entry', 'short', i);
-        } else if (side === 'long') {
-          if (askShort()) return market === 'futures' ? entry('reverse', 'short', i) : 'exit|' + i;
-        } else if (askLong()) {
-          return entry('reverse', 'long', i);
-        }
-        if ((i & 63) === 0 && now() > deadline) return 'none|' + (i + 1);
+      try {
+        setState(balance, side, entryPrice, quantity, entryTime, stopLoss, takeProfit);
+        return decide(from, to, sliceMs, side);
+      } catch (e) {
+        return failure(e);
       }
-      return 'none|' + to;
     },
     logs() {
-      return logs.splice(0, logs.length);
+      return 'ok|' + stringify(logs.splice(0, min(logs.length, LOG_LINES)));
     },
-  };
+  });
 
   const expose = { Strategy, ta, crossedAbove, crossedBelow, console };
-  for (const name of Object.keys(expose)) {
+  for (const name of keys(expose)) {
     Object.defineProperty(G, name, { value: expose[name], writable: false, enumerable: false, configurable: false });
   }
-
-  const seen = new Set();
-  const lock = (value) => {
-    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
-    seen.add(value);
-    freeze(value);
-    for (const key of Reflect.ownKeys(value)) {
-      const desc = Object.getOwnPropertyDescriptor(value, key);
-      if (desc === undefined) continue;
-      if ('value' in desc) lock(desc.value);
-      else { lock(desc.get); lock(desc.set); }
-    }
-    lock(Object.getPrototypeOf(value));
-  };
-  for (const name of Object.getOwnPropertyNames(G)) {
-    if (name !== 'globalThis' && name !== '__host') lock(G[name]);
-  }
-  [function* () {}, async function () {}, async function* () {}].forEach(lock);
-  lock(Object.getPrototypeOf([][Symbol.iterator]()));
-  lock(Object.getPrototypeOf(new Map().entries()));
-  lock(Object.getPrototypeOf(new Set().values()));
-  lock(Object.getPrototypeOf(''[Symbol.iterator]()));
-  lock(Object.getPrototypeOf(/a/[Symbol.matchAll]('')));
+${LOCKDOWN}
   return engine;
 })(__host);
 `;

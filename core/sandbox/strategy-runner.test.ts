@@ -1,24 +1,11 @@
 import { computeIndicator } from '../indicators/ta';
 import { StrategyError } from './strategy-error';
-import { COLUMNS, StrategyRunner, type CandleColumns, type SandboxLimits } from './strategy-runner';
+import { hostileCandles as candles } from '../../test/helpers/hostile-strategies';
+import { StrategyRunner, type SandboxLimits } from './strategy-runner';
 import { EXAMPLE_STRATEGY, TEMPLATE_STRATEGY } from './templates';
 
-const LIMITS: SandboxLimits = { memoryMb: 64, timeoutMs: 500 };
+const LIMITS: SandboxLimits = { memoryMb: 64, timeoutMs: 500, budgetMs: 5000 };
 const FLAT = { balance: 1000, position: null };
-
-function candles(n: number): CandleColumns {
-  const out = Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(n)])) as CandleColumns;
-  for (let i = 0; i < n; i++) {
-    const price = 100 + 10 * Math.sin(i / 8);
-    out.open[i] = price - 0.5;
-    out.high[i] = price + 1;
-    out.low[i] = price - 1;
-    out.close[i] = price;
-    out.volume[i] = 1 + i;
-    out.time[i] = 1_600_000_000_000 + i * 60_000;
-  }
-  return out;
-}
 
 /** A strategy class whose shouldLong body is `body`, the other methods plain. */
 function strategy(body: string, extra = ''): string {
@@ -158,6 +145,20 @@ describe('strategy sandbox', () => {
 
     expect(other.run(0, 50, FLAT).kind).not.toBeUndefined();
     other.dispose();
+  });
+
+  it('points an error thrown at the top level of the code at its line', () => {
+    let thrown: unknown;
+    try {
+      StrategyRunner.create(
+        `const x = 1;\nthrow new RangeError('au chargement ' + x);\n${strategy('return false;')}`,
+        LIMITS,
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StrategyError);
+    expect(thrown).toMatchObject({ message: 'RangeError : au chargement 1', line: 2, column: 7 });
   });
 
   it('stops a loop at the top level of the code and a memory bomb in init', () => {

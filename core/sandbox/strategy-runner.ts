@@ -1,14 +1,11 @@
 import ivm from 'isolated-vm';
 import { computeIndicator, INDICATORS } from '../indicators/ta';
+import type { SandboxLimits } from './limits';
 import { PRELUDE } from './prelude';
-import { StrategyError, strategyErrorFrom } from './strategy-error';
+import { budgetExceeded, sandboxFailure, StrategyError, strategyFailure } from './strategy-error';
 import { readStrategySource } from './strategy-source';
 
-export interface SandboxLimits {
-  memoryMb: number;
-  /** CPU budget of one call into the isolate; a call never spans more than a slice of candles (see sliceMs). */
-  timeoutMs: number;
-}
+export type { SandboxLimits } from './limits';
 
 export const COLUMNS = ['open', 'high', 'low', 'close', 'volume', 'time'] as const;
 export type CandleColumns = Record<(typeof COLUMNS)[number], Float64Array>;
@@ -55,8 +52,8 @@ function amount(text: string): number {
   return value;
 }
 
-function parseDecision(answer: unknown, from: number, to: number): Decision {
-  if (typeof answer !== 'string' || answer.length > 200) throw new StrategyError(INVALID);
+function parseDecision(answer: string, from: number, to: number): Decision {
+  if (answer.length > 200) throw new StrategyError(INVALID);
   const parts = answer.split('|');
   switch (parts[0]) {
     case 'none':
@@ -99,88 +96,133 @@ function compilesAsJavaScript(isolate: ivm.Isolate, code: string): boolean {
   }
 }
 
+type Entry = 'define' | 'load' | 'start' | 'run' | 'logs';
+const ENTRIES: Entry[] = ['define', 'load', 'start', 'run', 'logs'];
+type EntryRef = ivm.Reference<(...args: unknown[]) => unknown>;
+
+/** What a runner spends outside its isolate's own clock, and the indicator floats the host keeps for it. */
+interface Meter {
+  hostMs: number;
+  seriesFloats: number;
+}
+
+/** The time limit of the next call: the per-call limit, or what is left of the budget when that is less. */
+function allowance(isolate: ivm.Isolate, meter: Meter, limits: SandboxLimits): number {
+  const left = limits.budgetMs - Number(isolate.cpuTime) / 1e6 - meter.hostMs;
+  if (left < 1) throw budgetExceeded(limits);
+  return Math.min(limits.timeoutMs, Math.floor(left));
+}
+
+/**
+ * The indicator callback. The prelude sends only what it built (a name, series ids or Float64Arrays it filled,
+ * numbers), and the host checks that again; series kept for the isolate are bounded by its own memory limit.
+ */
+function indicatorBridge(series: Float64Array[], meter: Meter, limits: SandboxLimits) {
+  const maxFloats = (limits.memoryMb * 1024 * 1024) / 8;
+  return (name: unknown, inputs: unknown, options: unknown) => {
+    const started = performance.now();
+    try {
+      if (typeof name !== 'string' || !Array.isArray(inputs) || !Array.isArray(options)) {
+        throw new Error('ta : appel invalide');
+      }
+      const byId = inputs.every((input) => typeof input === 'number');
+      const arrays = inputs.map((input: unknown) =>
+        typeof input === 'number'
+          ? series[input]
+          : ArrayBuffer.isView(input)
+            ? Float64Array.from(input as unknown as ArrayLike<number>)
+            : undefined,
+      );
+      if (arrays.some((array) => array === undefined)) throw new Error(`ta.${name} : série inconnue`);
+      const data = computeIndicator(name, arrays as Float64Array[], options as number[]);
+      if (!byId) return { ids: [], data };
+      const floats = data.reduce((sum, output) => sum + output.length, 0);
+      if (meter.seriesFloats + floats > maxFloats) {
+        throw new Error(`ta.${name} : trop d'indicateurs calculés (limite de mémoire de ${limits.memoryMb} Mo)`);
+      }
+      meter.seriesFloats += floats;
+      return { ids: data.map((output) => series.push(output) - 1), data };
+    } finally {
+      meter.hostMs += performance.now() - started;
+    }
+  };
+}
+
 /**
  * One user strategy in its own isolate. The same runner serves backtests (cursor walking the history in slices)
  * and live trading (cursor on the candle that just closed): load candles, start, then run over a range.
+ *
+ * Only primitives cross the boundary, both ways: the engine's entries answer strings the prelude built (decisions,
+ * `ok|…`, or `fail|…` with the strategy's error read inside the isolate), so no getter, trap or toString of the
+ * strategy ever runs outside a call's time limit. Every call is bounded by the per-call limit and by what is left
+ * of the runner's CPU budget.
  */
 export class StrategyRunner {
-  /** Missing decision methods (inherited from the base class), for the validation endpoint. */
-  readonly missing: string[];
   readonly typescript: boolean;
+  private missingMethods: string[] = [];
   private disposed = false;
-  private readonly functions = new Map<string, ivm.Reference<(...args: unknown[]) => unknown>>();
 
   private constructor(
     private readonly isolate: ivm.Isolate,
     /** Host copies of every series the isolate can name: the candle columns (ids 0–5), then indicator outputs. */
     private readonly series: Float64Array[],
-    private readonly engine: ivm.Reference<Record<string, unknown>>,
+    private readonly entries: Record<Entry, EntryRef>,
     private readonly limits: SandboxLimits,
-    missing: string[],
+    private readonly meter: Meter,
     typescript: boolean,
   ) {
-    this.missing = missing;
     this.typescript = typescript;
   }
 
   static create(code: string, limits: SandboxLimits): StrategyRunner {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
+    const meter: Meter = { hostMs: 0, seriesFloats: 0 };
+    let runner: StrategyRunner | undefined;
+    let timeout = limits.timeoutMs;
     try {
       const source = readStrategySource(code, (c) => compilesAsJavaScript(isolate, c));
       const context = isolate.createContextSync();
       const series: Float64Array[] = [];
-      const ta = new ivm.Callback(
-        (name: string, inputs: (number | number[])[], options: number[]) => {
-          const plain = inputs.some((input) => typeof input !== 'number');
-          const arrays = inputs.map((input) =>
-            typeof input === 'number' ? series[input] : Float64Array.from(input as number[], Number),
-          );
-          if (arrays.some((array) => array === undefined)) throw new Error(`ta.${name} : série inconnue`);
-          const data = computeIndicator(name, arrays, options);
-          const ids = plain ? [] : data.map((output) => series.push(output) - 1);
-          return { ids, data };
-        },
-        { sync: true },
-      );
+      const ta = new ivm.Callback(indicatorBridge(series, meter, limits), { sync: true });
       context.global.setSync('__host', new ivm.ExternalCopy({ catalog: CATALOG }).copyInto());
       const host = context.global.getSync('__host', { reference: true }) as ivm.Reference<Record<string, unknown>>;
       host.setSync('ta', ta);
+      timeout = allowance(isolate, meter, limits);
       const engine = isolate
         .compileScriptSync(PRELUDE, { filename: 'prelude.js' })
-        .runSync(context, { reference: true, timeout: limits.timeoutMs }) as ivm.Reference<Record<string, unknown>>;
+        .runSync(context, { reference: true, timeout }) as ivm.Reference<Record<string, unknown>>;
       context.global.deleteSync('__host');
-      isolate.compileScriptSync(source.script, { filename: 'strategy.js' }).runSync(context, {
-        timeout: limits.timeoutMs,
-      });
-      const userClass = context.evalSync(source.className, { reference: true, timeout: limits.timeoutMs });
-      const define = engine.getSync('define', { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
-      const missing = define.applySync(undefined, [userClass.derefInto()], {
-        result: { copy: true },
-        timeout: limits.timeoutMs,
-      }) as string[];
-      return new StrategyRunner(isolate, series, engine, limits, missing, source.typescript);
+      const entries = Object.fromEntries(
+        ENTRIES.map((name) => [name, engine.getSync(name, { reference: true }) as EntryRef]),
+      ) as Record<Entry, EntryRef>;
+      runner = new StrategyRunner(isolate, series, entries, limits, meter, source.typescript);
+      const answer = runner.call('define', [`${source.script}\n;${source.className}\n//# sourceURL=strategy.js`]);
+      runner.missingMethods = answer.length > 3 ? answer.slice(3).split(',') : [];
+      return runner;
     } catch (error) {
-      const failure = strategyErrorFrom(error, limits, isolate.isDisposed);
+      if (runner) throw error;
+      const failure = sandboxFailure(error, limits, isolate.isDisposed, timeout < limits.timeoutMs);
       if (!isolate.isDisposed) isolate.dispose();
       throw failure;
     }
   }
 
-  private call(name: string, args: unknown[]): unknown {
+  /** Missing decision methods (inherited from the base class), for the validation endpoint. */
+  get missing(): string[] {
+    return this.missingMethods;
+  }
+
+  private call(name: Entry, args: unknown[]): string {
     if (this.disposed) throw new StrategyError('La stratégie a été arrêtée.');
+    let timeout = this.limits.timeoutMs;
     try {
-      let fn = this.functions.get(name);
-      if (fn === undefined) {
-        fn = this.engine.getSync(name, { reference: true }) as ivm.Reference<(...a: unknown[]) => unknown>;
-        this.functions.set(name, fn);
-      }
-      return fn.applySync(undefined, args, {
-        arguments: { copy: true },
-        result: { copy: true },
-        timeout: this.limits.timeoutMs,
-      });
+      timeout = allowance(this.isolate, this.meter, this.limits);
+      const answer = this.entries[name].applySync(undefined, args, { arguments: { copy: true }, timeout });
+      if (typeof answer !== 'string') throw new StrategyError(INVALID);
+      if (answer.startsWith('fail|')) throw strategyFailure(answer, this.limits);
+      return answer;
     } catch (error) {
-      const failure = strategyErrorFrom(error, this.limits, this.isolate.isDisposed);
+      const failure = sandboxFailure(error, this.limits, this.isolate.isDisposed, timeout < this.limits.timeoutMs);
       this.dispose();
       throw failure;
     }
@@ -189,6 +231,7 @@ export class StrategyRunner {
   /** Copies the candle columns into the isolate (their buffers, not views of larger ones) and resets the cursor. */
   load(columns: CandleColumns): void {
     this.series.length = 0;
+    this.meter.seriesFloats = 0;
     const buffers: Record<string, ArrayBuffer> = {};
     for (const name of COLUMNS) {
       const column = columns[name];
@@ -228,7 +271,8 @@ export class StrategyRunner {
 
   /** The lines the strategy wrote with console.log since the last call (bounded in the isolate). */
   logs(): string[] {
-    return this.call('logs', []) as string[];
+    const lines: unknown = JSON.parse(this.call('logs', []).slice(3));
+    return Array.isArray(lines) ? lines.filter((line): line is string => typeof line === 'string') : [];
   }
 
   dispose(): void {

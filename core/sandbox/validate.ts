@@ -30,11 +30,12 @@ export function sampleCandles(n = SAMPLE): CandleColumns {
 /**
  * "Tester la syntaxe": compiles the code in a sandbox, checks the class and its decision methods, then runs it as a
  * spot and a futures backtest over sample candles, so runtime errors (a typo in a method, a bad return) show too.
+ * One CPU budget (`limits.budgetMs`) covers it all.
  */
 export async function validateStrategy(code: string, limits: SandboxLimits): Promise<ValidationResult> {
   let runner: StrategyRunner | null = null;
   try {
-    runner = StrategyRunner.create(code, limits);
+    runner = StrategyRunner.create(code, { scope: 'pour cette validation', ...limits });
     if (runner.missing.length) {
       throw new StrategyError(`Méthodes de décision manquantes : ${runner.missing.join(', ')}.`);
     }

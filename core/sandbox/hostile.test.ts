@@ -1,0 +1,168 @@
+/**
+ * A hostile user against the sandbox's limits: time, memory and the CPU budget of a whole run. Every case checks
+ * the outcome (a French StrategyError naming the limit) and that the process stays healthy: the case returns within
+ * its budget plus a margin, and the process's peak memory grows by less than a bound. Escapes (lookahead, reaching
+ * the engine, hostile values crossing out) are in hostile-escapes.test.ts.
+ */
+import {
+  BUDGET,
+  expectContained,
+  expectHealthy,
+  hostile,
+  HOSTILE_LIMITS,
+  MEMORY,
+  probe,
+  STOPPED,
+  TIME,
+} from '../../test/helpers/hostile-strategies';
+
+const LOOP = 'while (true) {}';
+
+describe('hostile strategies: what the host reads of a thrown value stays under the time limit (finding 1)', () => {
+  it('stops a thrown object whose message getter loops', async () => {
+    expectContained(await probe(hostile({ init: 'throw { get message() { while (true) {} } };' })), TIME);
+  });
+
+  it('stops a thrown Proxy whose traps loop', async () => {
+    const thrown = 'throw new Proxy({}, { get() { while (true) {} }, has() { while (true) {} } });';
+    expectContained(await probe(hostile({ shouldLong: thrown })), TIME);
+  });
+
+  it('stops thrown objects whose toString or Symbol.toPrimitive loop', async () => {
+    expectContained(await probe(hostile({ init: 'throw { toString() { while (true) {} } };' })), TIME);
+    expectContained(await probe(hostile({ init: 'throw { [Symbol.toPrimitive]() { while (true) {} } };' })), TIME);
+  });
+
+  it('reports thrown symbols, null and getters that throw themselves as plain messages', async () => {
+    expectContained(await probe(hostile({ init: "throw Symbol('x');" })), /^Symbol\(x\)$/);
+    expectContained(await probe(hostile({ init: 'throw null;' })), /^null$/);
+    const getter = "throw { get message() { throw new Error('encore'); } };";
+    expectContained(await probe(hostile({ init: getter })), /^la stratégie a levé une valeur illisible$/);
+  });
+});
+
+describe('hostile strategies: allocations the memory limit does not count are gone (finding 2)', () => {
+  it('has no WebAssembly: neither a 1 GB memory nor a compiled module', async () => {
+    const memory = 'new Uint8Array(new WebAssembly.Memory({ initial: 16384 }).buffer).fill(1);';
+    expectContained(await probe(hostile({ init: memory })), /^ReferenceError : WebAssembly is not defined$/);
+    const module = 'new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));';
+    expectContained(await probe(hostile({ init: module })), /WebAssembly is not defined/);
+  });
+
+  it('makes only fixed-size ArrayBuffers, subclasses included, so resizing cannot grow past the limit', async () => {
+    const resize = 'const b = new ArrayBuffer(1, { maxByteLength: 1e9 }); b.resize(1e9); new Uint8Array(b).fill(1);';
+    expectContained(await probe(hostile({ init: resize })), /^TypeError : /);
+    const subclass = [
+      'class Big extends ArrayBuffer { constructor() { super(1, { maxByteLength: 1e9 }); } }',
+      'const b = new Big(); b.resize(1e9);',
+    ].join(' ');
+    expectContained(await probe(hostile({ init: subclass })), /^TypeError : /);
+    const reached = 'const B = new Uint8Array(1).buffer.constructor; new B(1, { maxByteLength: 1e9 }).resize(1e9);';
+    expectContained(await probe(hostile({ init: reached })), /^TypeError : /);
+  });
+
+  it('has no SharedArrayBuffer, Atomics (so no Atomics.wait) nor Intl objects held outside the heap', async () => {
+    const growable = 'new SharedArrayBuffer(1, { maxByteLength: 1e9 }).grow(1e9);';
+    expectContained(await probe(hostile({ init: growable })), /SharedArrayBuffer is not defined/);
+    const wait = 'Atomics.wait(new Int32Array(4), 0, 0);';
+    expectContained(await probe(hostile({ init: wait })), /Atomics is not defined/);
+    const icu = 'const a = []; for (;;) a.push(new Intl.Segmenter("fr").segment("abc"));';
+    expectContained(await probe(hostile({ init: icu })), /Intl is not defined/);
+  });
+
+  it('stops ordinary memory bombs on the limit: arrays, typed arrays, ArrayBuffers, flat strings', async () => {
+    const bombs = [
+      'const a = []; for (;;) a.push(new Array(1e6).fill(1.5));',
+      'const a = []; for (;;) a.push(new Float64Array(1e6));',
+      'new ArrayBuffer(1e9);',
+      'const a = []; for (let i = 0; ; i++) a.push(("x".repeat(4e6) + i).toUpperCase());',
+    ];
+    for (const bomb of bombs) expectContained(await probe(hostile({ init: bomb })), MEMORY);
+  });
+
+  it('stops a Map or a Set grown without end, on memory or time', async () => {
+    const maps = [
+      'const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });',
+      'const m = new Map(); for (let i = 0; ; i++) m.set(i, new Array(1e4).fill(i));',
+      'const s = new Set(); for (let i = 0; ; i++) s.add("k" + i);',
+    ];
+    for (const bomb of maps) expectContained(await probe(hostile({ init: bomb })), STOPPED);
+  });
+
+  it('stops a string doubled to its maximum length and a huge JSON document', async () => {
+    const doubling = "let s = 'x'; for (;;) s += s;";
+    expectContained(await probe(hostile({ init: doubling })), /^RangeError : Invalid string length$/);
+    const json = [
+      'const o = []; for (let i = 0; i < 3e5; i++) o.push({ i, s: "abcdefgh" + i });',
+      'const t = []; for (;;) t.push(JSON.stringify(o));',
+    ].join(' ');
+    expectContained(await probe(hostile({ init: json })), STOPPED);
+  });
+});
+
+describe('hostile strategies: one CPU budget for the whole run (finding 3)', () => {
+  it('stops a strategy that spends just under the call limit on every candle, on the budget', async () => {
+    const spin = 'const t = Date.now(); while (Date.now() - t < 150) {} return true;';
+    const outcome = await probe(hostile({ shouldLong: spin, shouldShort: spin }), { candles: 200 });
+    expectContained(outcome, BUDGET);
+    expect(outcome.ms).toBeGreaterThan(HOSTILE_LIMITS.budgetMs * 0.8);
+  });
+
+  it('counts the indicator computations the strategy asks of the host, which the isolate clock does not', async () => {
+    // A new RSI over 20,000 candles on each of the first candles: little isolate time, tens of ms of host time each.
+    const heavy = 'if (this.candles.length < 100) ta.rsi(this.candles.close, 1 + this.candles.length); return true;';
+    const outcome = await probe(hostile({ shouldLong: heavy, shouldShort: heavy }), { candles: 20_000 });
+    expectContained(outcome, BUDGET);
+  });
+
+  it('gives every call at most what is left of the budget, then refuses the next', async () => {
+    const limits = { ...HOSTILE_LIMITS, timeoutMs: 600, budgetMs: 700 };
+    const spin = 'const t = Date.now(); while (Date.now() - t < 400) {} return false;';
+    const outcome = await probe(hostile({ init: spin, shouldLong: spin }), { limits });
+    expect(outcome.error?.message).toBe('La stratégie a dépassé son budget de calcul (700 ms pour ce test).');
+    expectHealthy(outcome, limits);
+  });
+});
+
+describe('hostile strategies: infinite loops anywhere', () => {
+  const stopped = [
+    ['the top level', { code: `${LOOP}\n${hostile({})}` }],
+    ['init', { init: LOOP }],
+    ['shouldLong', { shouldLong: LOOP }],
+    ['shouldShort', { shouldShort: LOOP }],
+    ['calculatePositionSize', { shouldLong: 'return true;', calculatePositionSize: LOOP }],
+    ['calculateStopLoss', { shouldLong: 'return true;', calculateStopLoss: LOOP }],
+    ['calculateTakeProfit', { shouldLong: 'return true;', calculateTakeProfit: LOOP }],
+  ] as const;
+  it.each(stopped)('stops a loop in %s', async (_where, bodies) => {
+    const code = 'code' in bodies ? bodies.code : hostile(bodies);
+    expectContained(await probe(code, { market: 'futures' }), TIME);
+  });
+
+  it('stops a loop in a getter, a static block and the constructor', async () => {
+    const getter = hostile({ shouldLong: 'return this.spin;' }, `  get spin() { ${LOOP} }`);
+    expectContained(await probe(getter), TIME);
+    expectContained(await probe(hostile({}, `  static { ${LOOP} }`)), TIME);
+    expectContained(await probe(hostile({}, `  constructor() { super(); ${LOOP} }`)), TIME);
+  });
+
+  it('stops a native sort of many values, which V8 would not interrupt (4.5 s for half a million)', async () => {
+    for (const sort of ['a.sort();', 'a.toSorted();']) {
+      const code = `const a = []; for (let k = 0; k < 5e5; k++) a.push((k * 7919) % 1e6); ${sort}`;
+      const outcome = await probe(hostile({ init: code }));
+      expectContained(outcome, TIME);
+      expect(outcome.ms).toBeLessThan(1500);
+    }
+    const typed = 'const a = new Float64Array(2e6).map((_, k) => (k * 7919) % 1e6); for (;;) a.sort();';
+    expectContained(await probe(hostile({ init: typed })), STOPPED);
+  });
+
+  it('stops deep recursion, promise floods and async functions that never end', async () => {
+    const recursion = 'const f = (n) => f(n + 1) + 1; f(0);';
+    expectContained(await probe(hostile({ init: recursion })), /^RangeError : Maximum call stack size exceeded$/);
+    const flood = 'const f = () => Promise.resolve().then(f); f();';
+    expectContained(await probe(hostile({ init: flood })), TIME);
+    const endless = '(async () => { for (;;) await null; })(); return false;';
+    expectContained(await probe(hostile({ shouldLong: endless })), TIME);
+  });
+});
