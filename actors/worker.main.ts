@@ -2,6 +2,8 @@ import { ExchangeClients } from '../core/exchanges/ccxt-client';
 import { RequestPacer } from '../core/exchanges/request-pacer';
 import { EventPublisher } from '../core/realtime/publisher';
 import { evictionPolicy } from '../core/redis';
+import { backtestLimits } from '../core/sandbox/limits';
+import { SandboxPool } from '../core/sandbox/sandbox-pool';
 import { openQueue } from '../queues/connection';
 import { QUEUES } from '../queues/names';
 import { backtestActor } from './backtest/backtest.actor';
@@ -24,6 +26,8 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   const prefix = config.QUEUE_PREFIX;
   const clients = new ExchangeClients(config.EXCHANGE_API_OVERRIDES);
   const publisher = new EventPublisher(redis, prefix);
+  // Backtests simulate on these threads: this process's event loop is every broker actor's.
+  const sandbox = new SandboxPool({ size: config.SANDBOX_THREADS, logger });
   const host = await startActors(
     [
       systemActor({ db, redis, redisUrl: config.REDIS_URL, prefix, logger }),
@@ -37,7 +41,8 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
           pacer: new RequestPacer(redis, prefix),
           publisher,
           logger,
-          limits: { memoryMb: config.SANDBOX_MEMORY_MB, timeoutMs: config.SANDBOX_TIMEOUT_MS },
+          sandbox,
+          limits: (candles) => backtestLimits(config, candles),
         }),
         concurrency: config.BACKTEST_CONCURRENCY,
       },
@@ -68,6 +73,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   if (missing.length) logger.info({ exchanges: missing }, 'loading missing markets in the background');
   return async () => {
     await host.close();
+    await sandbox.close();
     await brokers.close();
     await markets.close();
     await subscriber.quit();

@@ -13,6 +13,7 @@ import { RequestPacer } from '../core/exchanges/request-pacer';
 import { createLogger } from '../core/logger';
 import { EventPublisher } from '../core/realtime/publisher';
 import { createRedis } from '../core/redis';
+import { SandboxPool } from '../core/sandbox/sandbox-pool';
 import { StrategyRunner } from '../core/sandbox/strategy-runner';
 import { EXAMPLE_STRATEGY } from '../core/sandbox/templates';
 import { FIXTURES } from '../test/helpers/fixtures';
@@ -21,7 +22,7 @@ import { report, save } from './harness';
 const CANDLES = 525_600;
 const START = Date.UTC(2023, 0, 1);
 const KEY = { source: 'bench-1y', symbol: 'BTC/USDT', timeframe: '1m' as const };
-const LIMITS = { memoryMb: 64, timeoutMs: 500 };
+const LIMITS = { memoryMb: 64, timeoutMs: 500, budgetMs: 60_000 };
 const RUNS = 3;
 const CALLS = 100_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -86,12 +87,13 @@ async function main(): Promise<void> {
     }
 
     const [user] = await db('users')
-      .insert({ username: `bench${process.pid}`, password_hash: 'x' })
+      .insert({ username: `bench${process.pid}`, username_key: `bench${process.pid}`, password_hash: 'x' })
       .returning('id');
     const [strategy] = await db('strategies')
       .insert({ user_id: user.id, name: 'EMA', timeframe: '1m', code: EXAMPLE_STRATEGY })
       .returning('id');
     const totals: number[] = [];
+    const sandbox = new SandboxPool({ size: 1, logger: createLogger('silent', 'bench') });
     for (let run = 0; run < RUNS; run++) {
       const [row] = await db('backtest_results')
         .insert({
@@ -117,13 +119,15 @@ async function main(): Promise<void> {
           pacer: new RequestPacer(redis, config.QUEUE_PREFIX),
           publisher: new EventPublisher(redis, config.QUEUE_PREFIX),
           logger: createLogger('silent', 'bench'),
-          limits: LIMITS,
+          sandbox,
+          limits: () => LIMITS,
         },
         Number(row.id),
       );
       totals.push(performance.now() - t);
       if (status !== 'completed') throw new Error(`backtest ${status}`);
     }
+    await sandbox.close();
     await db('users').where({ id: user.id }).delete();
 
     const runner = StrategyRunner.create(EXAMPLE_STRATEGY, LIMITS);

@@ -38,7 +38,14 @@ export async function startBenchWeb(name: string, env: Record<string, string> = 
   const web = createApp({ config, db, redis, logger, publisher });
   const server = createServer(web.app);
   const subscriber = redis.duplicate();
-  const io = await attachGateway(server, { session: web.session, subscriber, prefix: config.QUEUE_PREFIX, logger });
+  const io = await attachGateway(server, {
+    session: web.session,
+    subscriber,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    db,
+    config,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

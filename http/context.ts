@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import type { EventPublisher } from '../core/realtime/publisher';
 import type { Redis } from '../core/redis';
 import type { Queue } from 'bullmq';
+import type { SandboxPool } from '../core/sandbox/sandbox-pool';
 import type { BrokerRequests } from './broker-requests';
 
 /** What the web app is built from; tests build it with their own config and connections. */
@@ -19,4 +20,6 @@ export interface AppDeps {
   marketsQueue?: Queue;
   /** The backtest actor's mailbox. Built by createApp when not given. */
   backtestQueue?: Queue;
+  /** Where strategies are validated, off the event loop. Built by createApp (SANDBOX_THREADS) when not given. */
+  sandbox?: SandboxPool;
 }

@@ -12,7 +12,14 @@ void runProcess('web', async ({ config, logger, db, redis }) => {
   const web = createApp({ config, db, redis, logger, publisher });
   const server = createServer(web.app);
   const subscriber = redis.duplicate();
-  const io = await attachGateway(server, { session: web.session, subscriber, prefix: config.QUEUE_PREFIX, logger });
+  const io = await attachGateway(server, {
+    session: web.session,
+    subscriber,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    db,
+    config,
+  });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'web listening');
   return async () => {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { simulate, type SimulationSettings } from '../../core/backtest/engine';
+import type { SimulationSettings } from '../../core/backtest/engine';
 import { computeStats, equityCurve } from '../../core/backtest/stats';
 import {
   BACKTEST_TIMEFRAMES,
@@ -11,16 +11,20 @@ import {
   type CandleKey,
   type BacktestTimeframe,
 } from '../../core/candles/history';
+import { candleStoreKey } from '../../core/candles/candle-sources';
 import { decimalFromFloat } from '../../core/decimal';
+import { AppError, NotFoundError } from '../../core/errors';
 import { findExchange } from '../../core/exchanges/catalog';
 import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import type { RequestPacer } from '../../core/exchanges/request-pacer';
 import type { EventPublisher } from '../../core/realtime/publisher';
 import { StrategyError } from '../../core/sandbox/strategy-error';
-import { StrategyRunner, type SandboxLimits } from '../../core/sandbox/strategy-runner';
+import type { SandboxLimits } from '../../core/sandbox/limits';
+import type { SandboxPool } from '../../core/sandbox/sandbox-pool';
 import { QUEUES } from '../../queues/names';
 import type { ActorDefinition } from '../host';
 import { downloadGaps } from './download';
+import { simulateSandboxed } from './sandboxed-simulation';
 
 export interface BacktestDeps {
   db: Knex;
@@ -30,7 +34,10 @@ export interface BacktestDeps {
   pacer: RequestPacer;
   publisher: EventPublisher;
   logger: Logger;
-  limits: SandboxLimits;
+  /** Where simulations run, off this process's event loop (the broker actors' orders share it). */
+  sandbox: SandboxPool;
+  /** The sandbox limits of a run over that many candles (see backtestLimits). */
+  limits(candles: number): SandboxLimits;
 }
 
 export const backtestJobId = (id: number) => `backtest-${id}`;
@@ -80,13 +87,13 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
     return status;
   };
 
-  let runner: StrategyRunner | null = null;
   try {
     const strategy = row.strategy_id
       ? await db('strategies').where({ id: row.strategy_id, user_id: userId }).first()
       : null;
-    if (!strategy) throw new Error('La stratégie de ce backtest a été supprimée.');
-    const key: CandleKey = { source: row.source, symbol: row.symbol, timeframe: row.timeframe as BacktestTimeframe };
+    if (!strategy) throw new NotFoundError('La stratégie de ce backtest a été supprimée.');
+    const source = (await candleStoreKey(db, userId, row.source)) ?? row.source;
+    const key: CandleKey = { source, symbol: row.symbol, timeframe: row.timeframe as BacktestTimeframe };
     const from = new Date(row.start_date).getTime();
     const to = new Date(row.end_date).getTime();
 
@@ -101,14 +108,12 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
       });
       if (!complete) throw new Cancelled();
     }
-    const candles = await loadColumns(db, key, from, to);
-    if (candles.close.length === 0) {
-      throw new Error(`Aucune bougie ${key.symbol} ${key.timeframe} pour « ${key.source} » sur cette période.`);
+    const loaded = await loadColumns(db, key, from, to);
+    if (loaded.close.length === 0) {
+      throw new NotFoundError(`Aucune bougie ${key.symbol} ${key.timeframe} pour « ${row.source} » sur cette période.`);
     }
     await report('loading', 100);
 
-    runner = StrategyRunner.create(strategy.code, deps.limits);
-    runner.load(candles);
     const settings: SimulationSettings = {
       initialAmount: String(row.initial_amount),
       fee: String(row.fee),
@@ -118,14 +123,14 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
       timeframeMs: BACKTEST_TIMEFRAMES[key.timeframe],
     };
     await report('running', 0);
-    const simulation = await simulate(runner, candles, settings, {
-      checkpoint: async (done, total) => {
-        await report('running', (done / total) * 100);
-        await new Promise((resolve) => setImmediate(resolve));
-        return stopRequested();
-      },
+    const input = { code: strategy.code, limits: deps.limits(loaded.close.length), candles: loaded, settings };
+    const answer = await simulateSandboxed(deps.sandbox, `user:${userId}`, input, {
+      progress: (percent) => report('running', percent),
+      stopRequested,
+      pollMs: CANCEL_POLL_MS,
     });
-    if (simulation.cancelled) throw new Cancelled();
+    if (!answer) throw new Cancelled();
+    const { simulation, candles } = answer;
 
     const stats = computeStats(
       simulation.trades,
@@ -176,16 +181,31 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
     return 'completed';
   } catch (error) {
     if (error instanceof Cancelled) return finish('cancelled');
-    const message = (error as Error).message;
     const where = error instanceof StrategyError && error.line ? ` (ligne ${error.line})` : '';
-    deps.logger.info({ backtest: id, err: message }, 'backtest failed');
+    deps.logger[isOurs(error) ? 'info' : 'error']({ backtest: id, err: error }, 'backtest failed');
     return finish('failed', {
-      error_message: `${message}${where}`,
+      error_message: `${failureMessage(error, id)}${where}`,
       stats: error instanceof StrategyError ? JSON.stringify({ error: error.toJSON() }) : null,
     });
-  } finally {
-    runner?.dispose();
   }
+}
+
+/** Errors whose message is written for the user: the strategy's own, and our French refusals. */
+function isOurs(error: unknown): error is Error {
+  return error instanceof StrategyError || error instanceof AppError;
+}
+
+/**
+ * What the user reads of a failed run. Anything else (a database error quoting its SQL, a library's message) stays
+ * in the log under the run's id.
+ */
+function failureMessage(error: unknown, id: number): string {
+  if (isOurs(error)) return error.message;
+  // numeric_value_out_of_range: amounts grown past what the result columns hold.
+  if ((error as { code?: unknown })?.code === '22003') {
+    return 'Résultat trop grand pour être enregistré : réduisez le montant de départ';
+  }
+  return `Erreur interne pendant le backtest n° ${id} : le détail est dans le journal du serveur`;
 }
 
 export function backtestActor(deps: BacktestDeps): ActorDefinition {

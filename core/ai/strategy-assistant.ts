@@ -1,6 +1,5 @@
 import { UpstreamError } from '../errors';
-import type { SandboxLimits } from '../sandbox/strategy-runner';
-import { validateStrategy, type ValidationResult } from '../sandbox/validate';
+import type { ValidationResult } from '../sandbox/validate';
 import type { AiClient, ChatMessage } from './ai-client';
 import { extractCode, repairRequest, strategyRequest } from './strategy-prompt';
 
@@ -22,7 +21,14 @@ const REPAIRS = 1;
  */
 export async function proposeStrategy(
   client: AiClient,
-  input: { model: string; prompt: string; code?: string; limits: SandboxLimits; signal?: AbortSignal },
+  input: {
+    model: string;
+    prompt: string;
+    code?: string;
+    /** The sandbox's check ("Tester la syntaxe"), run off the caller's event loop. */
+    validate(code: string): Promise<ValidationResult>;
+    signal?: AbortSignal;
+  },
 ): Promise<StrategyProposal> {
   const messages: ChatMessage[] = strategyRequest(input.prompt, input.code);
   let proposal: StrategyProposal | null = null;
@@ -37,7 +43,7 @@ export async function proposeStrategy(
         'error',
       );
     }
-    const validation = await validateStrategy(extracted.code, input.limits);
+    const validation = await input.validate(extracted.code);
     proposal = { ...extracted, validation, attempts: attempt };
     if (validation.ok) return proposal;
     messages.push({ role: 'assistant', content: reply }, repairRequest(validation.error));

@@ -3,10 +3,11 @@ import { Router } from 'express';
 import { Strategy } from '../../core/db/models';
 import { ConflictError } from '../../core/errors';
 import { parse, z } from '../../core/validation';
-import { validateStrategy } from '../../core/sandbox/validate';
+import { validationLimits } from '../../core/sandbox/limits';
+import { validateInPool } from '../../core/sandbox/sandbox-pool-tasks';
 import { TIMEFRAMES } from '../../queues/names';
 import type { AppDeps } from '../context';
-import { tenant } from '../auth.middleware';
+import { currentUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
 
 const strategySchema = z.object({
@@ -19,8 +20,8 @@ const strategySchema = z.object({
   timeframe: z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` }),
   code: z
     .string({ error: 'obligatoire' })
-    .min(1, { error: 'obligatoire' })
-    .max(100_000, { error: '100 000 caractères au plus' }),
+    .max(100_000, { error: '100 000 caractères au plus' })
+    .refine((code) => code.trim() !== '', { error: 'obligatoire' }),
 });
 const LABELS = { name: 'Nom', description: 'Description', timeframe: 'Unité de temps', code: 'Code' };
 const NOT_FOUND = 'Stratégie introuvable';
@@ -53,12 +54,16 @@ async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
 /** The user's strategies (the code and its metadata). Every query goes through the user's tenant scope. */
 export function strategiesRoutes(deps: AppDeps): Router {
   const router = Router();
-  const limits = { memoryMb: deps.config.SANDBOX_MEMORY_MB, timeoutMs: deps.config.SANDBOX_TIMEOUT_MS };
+  const limits = validationLimits(deps.config);
+  const sandbox = deps.sandbox!;
 
-  /** Compiles and runs the code in the sandbox on sample candles; 200 with `ok: false` and the line on error. */
+  /**
+   * Compiles and runs the code in the sandbox on sample candles, on a sandbox thread (one at a time per user);
+   * 200 with `ok: false` and the line on error, 429 when the user or the pool has too many waiting.
+   */
   router.post('/validate', async (req, res) => {
     const { code } = parse(z.object({ code: strategySchema.shape.code }), req.body, LABELS);
-    res.json(await validateStrategy(code, limits));
+    res.json(await validateInPool(sandbox, `user:${currentUser(res).id}`, code, limits));
   });
 
   router.get('/', async (_req, res) => {

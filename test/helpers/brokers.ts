@@ -6,12 +6,17 @@ import { marketsActor } from '../../actors/markets/markets.actor';
 import { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { createLogger } from '../../core/logger';
+import { backtestLimits } from '../../core/sandbox/limits';
+import { SandboxPool } from '../../core/sandbox/sandbox-pool';
+import type { Logger } from 'pino';
 import type { TestApp } from './app';
 
 /** The broker and markets actors as a worker process runs them, in-process, on the test app's Redis prefix. */
-export async function startBrokerWorkers(app: TestApp): Promise<{ close(): Promise<void> }> {
+export async function startBrokerWorkers(
+  app: TestApp,
+  logger: Logger = createLogger('silent', 'test'),
+): Promise<{ close(): Promise<void> }> {
   const subscriber = app.redis.duplicate();
-  const logger = createLogger('silent', 'test');
   const clients = new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES);
   const paperSource = app.config.PAPER_PRICE_SOURCE;
   const workers = new BrokerWorkers({
@@ -52,7 +57,8 @@ export async function startBrokerWorkers(app: TestApp): Promise<{ close(): Promi
 /** The backtest actor as a worker process runs it, in-process, on the test app's Redis prefix. */
 export async function startBacktestWorker(app: TestApp): Promise<{ close(): Promise<void> }> {
   const logger = createLogger('silent', 'test');
-  return startActors(
+  const sandbox = new SandboxPool({ size: app.config.SANDBOX_THREADS, logger });
+  const host = await startActors(
     [
       backtestActor({
         db: app.db,
@@ -62,9 +68,16 @@ export async function startBacktestWorker(app: TestApp): Promise<{ close(): Prom
         pacer: new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
         publisher: app.publisher,
         logger,
-        limits: { memoryMb: app.config.SANDBOX_MEMORY_MB, timeoutMs: app.config.SANDBOX_TIMEOUT_MS },
+        sandbox,
+        limits: (candles) => backtestLimits(app.config, candles),
       }),
     ],
     { redisUrl: app.config.REDIS_URL, prefix: app.config.QUEUE_PREFIX, logger },
   );
+  return {
+    close: async () => {
+      await host.close();
+      await sandbox.close();
+    },
+  };
 }
