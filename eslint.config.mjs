@@ -35,7 +35,7 @@ export default tseslint.config(
   {
     // The engine and the domain stay free of I/O so that backtest, paper and live share them unchanged.
     // core/sandbox is also the one place allowed to import isolated-vm (this block replaces the rule above).
-    files: ['core/sandbox/**/*.ts', 'core/backtest/**/*.ts', 'core/indicators/**/*.ts'],
+    files: ['core/sandbox/**/*.ts', 'core/backtest/**/*.ts', 'core/indicators/**/*.ts', 'core/engine/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

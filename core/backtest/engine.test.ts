@@ -51,9 +51,13 @@ function reference(c: CandleColumns, s: SimulationSettings): { trades: Expected[
     target: number;
   };
   let pos: Pos | null = null;
-  let pending: { exit: boolean; enter: 'long' | 'short' | null; size: number } | null = null;
+  let pending: { exit: boolean; enter: 'long' | 'short' | null } | null = null;
 
-  const enter = (side: 'long' | 'short', size: number, ref: number, time: number, from: number) => {
+  // The strategy sizes 10 % of the balance as it is when the entry fills: for a reversal, after the closing leg (the
+  // engine asks the strategy again once the old position is closed). Before that fix the reversal's size was read
+  // with the old position still open, which changed the futures figures of this test.
+  const enter = (side: 'long' | 'short', ref: number, time: number, from: number) => {
+    const size = cash * 0.1;
     const price = ref * (side === 'long' ? 1 + slip : 1 - slip);
     const qty = Math.floor((Math.min(size, cash) / (price * (1 + fee))) * 1e8) / 1e8;
     if (qty <= 0) return;
@@ -96,7 +100,7 @@ function reference(c: CandleColumns, s: SimulationSettings): { trades: Expected[
   for (let i = 0; i < n; i++) {
     if (pending) {
       if (pending.exit && pos) marketExit(c.open[i], c.time[i], 'signal');
-      if (pending.enter) enter(pending.enter, pending.size, c.open[i], c.time[i], i);
+      if (pending.enter) enter(pending.enter, c.open[i], c.time[i], i);
       pending = null;
     }
     const p = pos as Pos | null;
@@ -120,11 +124,10 @@ function reference(c: CandleColumns, s: SimulationSettings): { trades: Expected[
     else if (held === 'long' && down) act = { exit: true, enter: 'short' };
     else if (held === 'short' && up) act = { exit: true, enter: 'long' };
     if (!act) continue;
-    const size = cash * 0.1;
     if (s.fill === 'close') {
       if (act.exit) marketExit(c.close[i], c.time[i] + HOUR, 'signal');
-      if (act.enter) enter(act.enter, size, c.close[i], c.time[i] + HOUR, i + 1);
-    } else if (i + 1 < n) pending = { ...act, size };
+      if (act.enter) enter(act.enter, c.close[i], c.time[i] + HOUR, i + 1);
+    } else if (i + 1 < n) pending = act;
   }
   if (pos) marketExit(c.close[n - 1], c.time[n - 1] + HOUR, 'end');
   return { trades, balance: cash };
@@ -164,7 +167,7 @@ describeWithFixtures('backtest engine on real candles', () => {
       );
       if (market === 'futures') expect(expected.trades.some((t) => t.side === 'short')).toBe(true);
 
-      const runner = StrategyRunner.create(EXAMPLE_STRATEGY, { memoryMb: 64, timeoutMs: 500 });
+      const runner = StrategyRunner.create(EXAMPLE_STRATEGY, { memoryMb: 64, timeoutMs: 500, budgetMs: 10_000 });
       runner.load(candles);
       const result = await simulate(runner, candles, s, { checkpoint: () => false });
       runner.dispose();
@@ -180,6 +183,10 @@ describeWithFixtures('backtest engine on real candles', () => {
         expect(t.pnl).toBeCloseTo(e.pnl, 6);
       });
       expect(result.finalBalance).toBeCloseTo(expected.balance, 6);
+      // The end of the equity curve is the final balance (after the end exit's slippage and fee), as in the trades.
+      expect(result.equity.at(-1)).toBe(result.finalBalance);
+      if (result.trades.at(-1)?.exitReason === 'end')
+        expect(result.trades.at(-1)?.balanceAfter).toBe(result.finalBalance);
 
       const stats = computeStats(result.trades, result.equity, result.exposedCandles, result.finalBalance, candles, s);
       expect(stats.totalTrades).toBe(expected.trades.length);
@@ -193,7 +200,7 @@ describeWithFixtures('backtest engine on real candles', () => {
   );
 
   it('stops when the checkpoint says so, and reports progress as it goes', async () => {
-    const runner = StrategyRunner.create(EXAMPLE_STRATEGY, { memoryMb: 64, timeoutMs: 500 });
+    const runner = StrategyRunner.create(EXAMPLE_STRATEGY, { memoryMb: 64, timeoutMs: 500, budgetMs: 10_000 });
     runner.load(candles);
     const seen: number[] = [];
     const result = await simulate(runner, candles, settings('close', 'spot'), {

@@ -1,4 +1,5 @@
 import { decimalFromFloat } from '../decimal';
+import { DEFAULT_AMOUNT_RULES, entryQuantity, sizingOf } from '../engine/sizing';
 import { floatFills } from '../trading/fill-model';
 import type { CandleColumns } from '../sandbox/strategy-runner';
 import type { SimulatedTrade, SimulationSettings } from './engine';
@@ -68,7 +69,10 @@ function drawdown(equity: Float64Array): { abs: number; pct: number } {
   return { abs, pct: pct * 100 };
 }
 
-/** Buying with the whole amount at the first close and selling at the last, through the same fill model. */
+/**
+ * Buying with the whole amount at the first close and selling at the last, through the same fill model and the same
+ * market rules (null when they refuse the order).
+ */
 function buyAndHold(candles: CandleColumns, settings: SimulationSettings): number | null {
   const n = candles.close.length;
   if (n === 0) return null;
@@ -76,7 +80,9 @@ function buyAndHold(candles: CandleColumns, settings: SimulationSettings): numbe
   const slippage = Number(settings.slippage);
   const fees = { makerFee: fee, takerFee: fee };
   const initial = Number(settings.initialAmount);
-  const quantity = Math.floor((initial / (candles.close[0] * (1 + slippage) * (1 + fee))) * 1e8) / 1e8;
+  const sizing = sizingOf(settings.marketRules ?? DEFAULT_AMOUNT_RULES);
+  const { quantity } = entryQuantity(initial, initial, candles.close[0] * (1 + slippage), fee, sizing);
+  if (quantity === 0) return null;
   const buy = floatFills.marketFill('buy', quantity, candles.close[0], fees, slippage);
   const sell = floatFills.marketFill('sell', quantity, candles.close[n - 1], fees, slippage);
   return initial - buy.cost - buy.fee + sell.cost - sell.fee;
