@@ -137,13 +137,20 @@ export class CandleAggregator {
   }
 
   /**
-   * Jumps to `openTime` without closing the minutes before it (history that could not be had): the longer candles
-   * that span the hole are marked partial, and trades before `openTime` are dropped as late.
+   * Jumps to `openTime` without closing the minutes before it (history that could not be had): the longer candle
+   * the hole ends inside of is marked partial, one the hole runs past is dropped unfinished, and trades before
+   * `openTime` are dropped as late.
    */
   skipTo(openTime: number): void {
     if (this.nextMinute !== undefined && openTime <= this.nextMinute) return;
-    // A longer candle that begins at or after the hole is complete; `fold` marks the ones that begin inside it.
-    for (const candle of this.higher.values()) if (candle) candle.partial = true;
+    // A candle the hole runs past can never close; kept, it would swallow the first candle after the hole (its
+    // open, its label). Partial candles are never stored, so dropping it loses nothing. A longer candle that
+    // begins at or after the hole is complete; `fold` marks the ones that begin inside it.
+    for (const [timeframe, candle] of this.higher) {
+      if (!candle) continue;
+      if (candle.openTime === bucketStart(openTime, timeframe)) candle.partial = true;
+      else this.higher.set(timeframe, undefined);
+    }
     for (const minute of [...this.minutes.keys()]) if (minute < openTime) this.minutes.delete(minute);
     this.nextMinute = openTime;
   }

@@ -1,4 +1,5 @@
 import { describeWithFixtures, fixture } from '../../test/helpers/fixtures';
+import { NATIVE } from './native';
 import { computeIndicator, INDICATORS } from './ta';
 
 interface Vector {
@@ -74,10 +75,40 @@ describeWithFixtures('ta: Tulip Indicators test vectors', () => {
     expect(untest.vectors.flatMap(check)).toEqual([]);
   });
 
+  // atoz's MACD 12/26/9 comes from Achelis's spreadsheet, which smooths with 0.15 and 0.075 (TA-Lib's MACDFIX);
+  // tulind hard-codes those for 12/26. Ours is the standard MACD (2/13, 2/27), so it knowingly differs there.
+  const isFixedMacd = (v: Vector) =>
+    v.indicator === 'macd' && v.options.short_period === 12 && v.options.long_period === 26;
+
   it('passes the core indicator vectors, including the native EMA and SMA', () => {
     expect(core.some((v) => v.indicator === 'ema')).toBe(true);
     expect(core.some((v) => v.indicator === 'sma')).toBe(true);
-    expect(core.flatMap(check)).toEqual([]);
+    expect(core.filter(isFixedMacd)).toHaveLength(1);
+    expect(core.filter((v) => !isFixedMacd(v)).flatMap(check)).toEqual([]);
+  });
+
+  it("leaves out atoz's MACD 12/26/9 because it is the 0.15/0.075 one, not the standard", () => {
+    const vector = core.find(isFixedMacd)!;
+    const closes = vector.inputs.real;
+    const ema = (k: number) =>
+      closes.reduce<number[]>((out, x, i) => [...out, i ? (x - out[i - 1]) * k + out[i - 1] : x], []);
+    const [fixed, standard] = [
+      ema(0.15).map((v, i) => v - ema(0.075)[i]),
+      ema(2 / 13).map((v, i) => v - ema(2 / 27)[i]),
+    ];
+    const tail = (values: number[]) => values.slice(values.length - vector.outputs.macd.length);
+    expect(tail(fixed).every((v, i) => close(v, vector.outputs.macd[i]))).toBe(true);
+    expect(tail(standard).every((v, i) => close(v, vector.outputs.macd[i]))).toBe(false);
+    const [ours] = computeIndicator('macd', [Float64Array.from(closes)], [12, 26, 9]);
+    expect(tail(Array.from(ours))).toEqual(tail(standard).map((v) => expect.closeTo(v, 10)));
+  });
+
+  it("passes extra.txt's vectors of the indicators computed natively", () => {
+    const extra = rawVectors(fixture('indicators/tulipindicators/extra.txt')).vectors.filter(
+      (v) => NATIVE[v.indicator],
+    );
+    expect(new Set(extra.map((v) => v.indicator))).toEqual(new Set(['stddev', 'stderr', 'var', 'vidya', 'volatility']));
+    expect(extra.flatMap(check)).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import tulind from 'tulind';
+import { NATIVE } from './native';
 
 /** What a strategy sees of one indicator: tulind's own names, so the docs of Tulip Indicators apply as they are. */
 export interface IndicatorSpec {
@@ -30,36 +31,6 @@ export const INDICATORS: Record<string, IndicatorSpec> = Object.fromEntries(
 
 export class IndicatorError extends Error {}
 
-/**
- * EMA and SMA in plain JS, with Tulip's exact conventions (EMA seeded with the first value; SMA from period-1):
- * tulind marshals every value through a JS array (≈90 ms for a year of 1m candles), these loops take ≈1 ms, and
- * the crossing of two averages is what most strategies start with. The test vectors check both paths.
- */
-const NATIVE: Record<string, (input: Float64Array, options: number[]) => Float64Array> = {
-  ema(input, [period]) {
-    const out = new Float64Array(input.length);
-    if (input.length === 0) return out;
-    const k = 2 / (period + 1);
-    let value = input[0];
-    out[0] = value;
-    for (let i = 1; i < input.length; i++) {
-      value = (input[i] - value) * k + value;
-      out[i] = value;
-    }
-    return out;
-  },
-  sma(input, [period]) {
-    const out = new Float64Array(input.length).fill(NaN);
-    let sum = 0;
-    for (let i = 0; i < input.length; i++) {
-      sum += input[i];
-      if (i >= period) sum -= input[i - period];
-      if (i >= period - 1) out[i] = sum / period;
-    }
-    return out;
-  },
-};
-
 function checkOptions(spec: IndicatorSpec, options: number[]): void {
   if (options.length !== spec.options.length || options.some((o) => typeof o !== 'number' || !Number.isFinite(o))) {
     throw new IndicatorError(
@@ -84,15 +55,21 @@ export function computeIndicator(name: string, inputs: Float64Array[], options: 
   if (inputs.some((input) => input.length !== length)) {
     throw new IndicatorError(`ta.${name} : les séries d'entrée n'ont pas la même longueur`);
   }
+  const native = NATIVE[name];
+  const problem = native?.problem(options);
+  if (problem) throw new IndicatorError(`ta.${name} : ${problem}`);
   let first = 0;
   while (first < length && inputs.some((input) => Number.isNaN(input[first]))) first++;
+  if (native && first === 0) return native.compute(inputs, options);
   const outputs = spec.outputs.map(() => new Float64Array(length).fill(NaN));
   if (first >= length) return outputs;
 
-  const native = NATIVE[name];
   if (native) {
-    if (options[0] < 1) throw new IndicatorError(`ta.${name} : la période doit être au moins 1`);
-    outputs[0].set(native(inputs[0].subarray(first), options), first);
+    const values = native.compute(
+      inputs.map((input) => input.subarray(first)),
+      options,
+    );
+    values.forEach((v, o) => outputs[o].set(v, first));
     return outputs;
   }
   const tulindInputs = inputs.map((input) => Array.from(input.subarray(first)));
