@@ -1,6 +1,6 @@
 'use strict';
-// `npm run candles:import -- FILE… --source NAME --symbol BTC/USDT --timeframe 1h`: imports candles into the
-// database `npm start` uses (provisioned the same way), for backtests.
+// `npm run candles:import -- FILE… --user NAME --source NAME --symbol BTC/USDT --timeframe 1h`: imports candles
+// into that user's import source, in the database `npm start` uses (provisioned the same way), for backtests.
 const { fail, run, ensureDependencies } = require('./lib/system');
 const { provision, localSecretKey } = require('./lib/services');
 

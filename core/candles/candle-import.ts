@@ -1,97 +1,123 @@
-import type { CandleRow } from './history';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Knex } from 'knex';
+import { candleProblem, type CandleFileReader } from './candle-checks';
+import { importStoreKey } from './candle-sources';
+import { CsvCandleReader } from './csv-candle.reader';
+import { storeCandles, type BacktestTimeframe, type CandleRow } from './history';
+import { JsonCandleReader } from './json-candle.reader';
 
+/** How many problems an import reports; the rest are counted. */
+export const MAX_REPORTED = 100;
+// Pieces of text handed to a reader between two turns of the event loop: a few milliseconds of work each.
+const PIECE = 4 * 1024;
+const BATCH = 2000;
+
+/** A file refused: its first problems in file order, and how many bad entries there were in all. */
 export class CandleImportError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.slice(0, 5).join(' ; ') + (problems.length > 5 ? ` (et ${problems.length - 5} autres)` : ''));
+  constructor(
+    readonly problems: string[],
+    readonly total = problems.length,
+    unit = 'lignes invalides',
+  ) {
+    const more = total - problems.length;
+    super([...problems, ...(more > 0 ? [`… et ${more.toLocaleString('fr-FR')} autres ${unit}`] : [])].join('\n'));
   }
 }
 
-const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+/** The file is larger than the caller allows. */
+export class CandleImportTooLarge extends Error {}
 
-function time(raw: string): number | null {
-  const text = raw.trim();
-  if (/^\d{9,13}$/.test(text)) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
-  // A date without a zone is UTC, like every time we store.
-  const parsed = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length === 10 ? text : `${text}Z`);
-  return Number.isNaN(parsed) ? null : parsed;
+export interface ImportTarget {
+  userId: number;
+  /** The user's name for the source; stored under an internal key (see candle-sources). */
+  source: string;
+  symbol: string;
+  timeframe: BacktestTimeframe;
+  format: 'csv' | 'json';
 }
 
-/** Checks one candle; returns what is wrong with it, or null. */
-function problem(row: CandleRow): string | null {
-  const [, open, high, low, close, volume] = row.map(Number);
-  if ([open, high, low, close, volume].some((v) => !Number.isFinite(v) || v < 0))
-    return 'valeurs numériques positives attendues';
-  if (high < Math.max(open, close, low) || low > Math.min(open, close)) return 'high/low incohérents avec open/close';
-  return null;
+export interface ImportResult {
+  received: number;
+  stored: number;
+  first: string;
+  last: string;
 }
 
-function finish(rows: CandleRow[], lines: number[], problems: string[]): CandleRow[] {
-  const seen = new Set<number>();
-  rows.forEach((row, k) => {
-    if (seen.has(row[0])) problems.push(`ligne ${lines[k]} : date en double`);
-    seen.add(row[0]);
-  });
-  if (problems.length) throw new CandleImportError(problems);
-  if (!rows.length) throw new CandleImportError(['aucune bougie dans le fichier']);
-  return rows.sort((a, b) => a[0] - b[0]);
-}
-
-/** CSV with a header `time,open,high,low,close,volume` (any order); time as an ISO date or epoch ms. */
-export function parseCsvCandles(text: string): CandleRow[] {
-  const lines = text.split(/\r?\n/);
-  const header = lines[0].split(/[,;]/).map((h) => h.trim().toLowerCase());
-  const columns = ['time', 'open', 'high', 'low', 'close', 'volume'].map((name) => header.indexOf(name));
-  if (columns.some((c) => c < 0)) {
-    throw new CandleImportError(['ligne 1 : en-tête attendu time,open,high,low,close,volume']);
+async function* texts(input: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let bytes = 0;
+  for await (const chunk of input) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (bytes > maxBytes) throw new CandleImportTooLarge(`${maxBytes} octets au plus`);
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    for (let i = 0; i < text.length; i += PIECE) yield text.slice(i, i + PIECE);
   }
-  const rows: CandleRow[] = [];
-  const lineOf: number[] = [];
-  const problems: string[] = [];
-  lines.slice(1).forEach((line, k) => {
-    if (!line.trim()) return;
-    const number = k + 2;
-    const cells = line.split(/[,;]/);
-    const [t, ...values] = columns.map((c) => (cells[c] ?? '').trim());
-    const at = time(t);
-    if (at === null) return void problems.push(`ligne ${number} : date illisible « ${t.slice(0, 40)} »`);
-    if (values.some((v) => !NUMBER.test(v))) return void problems.push(`ligne ${number} : nombre illisible`);
-    const row = [at, ...values] as CandleRow;
-    const wrong = problem(row);
-    if (wrong) return void problems.push(`ligne ${number} : ${wrong}`);
-    rows.push(row);
-    lineOf.push(number);
-  });
-  return finish(rows, lineOf, problems);
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
-/** freqtrade's JSON: `[[open_time_ms, open, high, low, close, volume], …]`. */
-export function parseFreqtradeJson(text: string): CandleRow[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CandleImportError([`JSON illisible : ${(error as Error).message}`]);
-  }
-  if (!Array.isArray(data))
-    throw new CandleImportError(['un tableau [[time, open, high, low, close, volume], …] est attendu']);
-  const rows: CandleRow[] = [];
-  const lineOf: number[] = [];
-  const problems: string[] = [];
-  data.forEach((item, k) => {
-    const number = k + 1;
-    if (
-      !Array.isArray(item) ||
-      item.length < 6 ||
-      item.slice(0, 6).some((v) => typeof v !== 'number' || !Number.isFinite(v))
-    ) {
-      return void problems.push(`ligne ${number} : [time, open, high, low, close, volume] numériques attendus`);
+/**
+ * Imports a CSV or freqtrade JSON file into the user's source, all or nothing: one transaction, nothing kept when
+ * any entry is bad. The file is read a piece at a time, yielding to the event loop between pieces, and candles are
+ * written as they come (rolled back on the first problem), so neither a big file nor a file of bad lines holds the
+ * process: only the first MAX_REPORTED problems are kept, the others counted.
+ */
+export async function importCandles(
+  db: Knex,
+  target: ImportTarget,
+  input: AsyncIterable<Buffer | string>,
+  maxBytes = Infinity,
+): Promise<ImportResult> {
+  const reader: CandleFileReader = target.format === 'csv' ? new CsvCandleReader() : new JsonCandleReader();
+  return db.transaction(async (trx) => {
+    const key = {
+      source: await importStoreKey(trx, target.userId, target.source),
+      symbol: target.symbol,
+      timeframe: target.timeframe,
+    };
+    const problems: string[] = [];
+    let bad = 0;
+    const seen = new Map<number, number>();
+    let batch: CandleRow[] = [];
+    let previous: number | undefined;
+    let [received, stored, first, last] = [0, 0, Infinity, -Infinity];
+
+    const take = async (entries: Awaited<ReturnType<CandleFileReader['push']>>) => {
+      for (const entry of entries) {
+        let problem = 'problem' in entry ? entry.problem : null;
+        if (!('problem' in entry)) {
+          problem = candleProblem(entry.time, entry.values, target.timeframe, previous);
+          previous = entry.time;
+          const twin = seen.get(entry.time);
+          if (!problem && twin !== undefined) problem = `date en double (déjà ${reader.label(twin)})`;
+          if (!problem) {
+            seen.set(entry.time, entry.ref);
+            received++;
+            first = Math.min(first, entry.time);
+            last = Math.max(last, entry.time);
+            if (bad === 0) batch.push([entry.time, ...entry.values] as CandleRow);
+          }
+        }
+        if (problem) {
+          bad++;
+          batch = [];
+          if (problems.length < MAX_REPORTED) problems.push(`${entry.where} : ${problem}`);
+        }
+      }
+      if (bad === 0 && batch.length >= BATCH) {
+        stored += await storeCandles(trx, key, batch);
+        batch = [];
+      }
+    };
+
+    for await (const text of texts(input, maxBytes)) {
+      await take(await reader.push(text));
+      await nextTurn();
     }
-    const row = item.slice(0, 6) as CandleRow;
-    const wrong = problem(row);
-    if (wrong) return void problems.push(`ligne ${number} : ${wrong}`);
-    rows.push(row);
-    lineOf.push(number);
+    await take(await reader.end());
+    if (bad > 0) throw new CandleImportError(problems, bad, reader.unit);
+    if (received === 0) throw new CandleImportError(['aucune bougie dans le fichier']);
+    stored += await storeCandles(trx, key, batch);
+    return { received, stored, first: new Date(first).toISOString(), last: new Date(last).toISOString() };
   });
-  return finish(rows, lineOf, problems);
 }

@@ -114,7 +114,10 @@ export async function missingRanges(db: Knex, key: CandleKey, from: number, to: 
 
 const INSERT_CHUNK = 2000;
 
-/** Stores candles shared by every user; a candle already there is kept as is. Returns how many were new. */
+/**
+ * Stores candles under `key.source` (an exchange id, or an import's internal key from candle-sources); a candle
+ * already there is kept as is. Returns how many were new.
+ */
 export async function storeCandles(db: Knex, key: CandleKey, rows: CandleRow[]): Promise<number> {
   const step = BACKTEST_TIMEFRAMES[key.timeframe];
   let stored = 0;
@@ -139,27 +142,4 @@ export async function storeCandles(db: Knex, key: CandleKey, rows: CandleRow[]):
     stored += inserted.length;
   }
   return stored;
-}
-
-/** Sources that have candles, with what they hold (for the backtest form). */
-export async function candleSources(
-  db: Knex,
-): Promise<{ source: string; symbol: string; timeframe: string; count: number; first: string; last: string }[]> {
-  const rows = await db('candles')
-    .select('source', 'symbol', 'timeframe')
-    .count<{ count: string }[]>('* as count')
-    .min('open_time as first')
-    .max('open_time as last')
-    .groupBy('source', 'symbol', 'timeframe')
-    .orderBy(['source', 'symbol', 'timeframe']);
-  return (
-    rows as unknown as { source: string; symbol: string; timeframe: string; count: string; first: Date; last: Date }[]
-  ).map((r) => ({
-    source: r.source,
-    symbol: r.symbol,
-    timeframe: r.timeframe,
-    count: Number(r.count),
-    first: new Date(r.first).toISOString(),
-    last: new Date(r.last).toISOString(),
-  }));
 }
