@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import {
+  BROKER_DELETED,
+  BROKER_FAILED,
   brokerQueue,
   brokersChannel,
   repliesChannel,
@@ -13,6 +15,7 @@ import { ExchangeError } from '../core/exchanges/errors';
 import { clientOrderId } from '../core/trading/client-order-id';
 import type { Redis } from '../core/redis';
 import { queueOptions } from '../queues/connection';
+import { currentRequestId } from './request-id';
 
 const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
 /** See BrokerRequests.outcome. */
@@ -53,6 +56,15 @@ export class BrokerRequests {
     });
   }
 
+  /**
+   * Announces a deleted broker to every process: workers close its worker, web processes its queue (each holds Redis
+   * connections, and were kept until the process ended).
+   */
+  async forget(brokerId: number): Promise<void> {
+    await this.redis.publish(brokersChannel(this.prefix), `${BROKER_DELETED}${brokerId}`);
+    await this.drop(brokerId);
+  }
+
   async close(): Promise<void> {
     const replies = this.replies;
     this.replies = undefined;
@@ -71,7 +83,8 @@ export class BrokerRequests {
     const token = randomUUID();
     const published = new Promise<BrokerReply<unknown>>((resolve) => this.waiting.set(token, resolve));
     try {
-      const queued: QueuedBrokerJob<N> = { ...data, replyTo: { channel: this.channel, token } };
+      const replyTo = { channel: this.channel, token, requestId: currentRequestId() };
+      const queued: QueuedBrokerJob<N> = { ...data, replyTo };
       const job = await queue.add(name, queued, { ...KEEP, ...options });
       const reply = (await this.outcome(queue, job.id!, published)) as BrokerReply<BrokerJobs[N]['result']>;
       if (!reply.ok) throw ExchangeError.fromJSON(reply.error);
@@ -107,7 +120,10 @@ export class BrokerRequests {
       const job = await queue.getJob(jobId);
       if (job?.finishedOn) {
         if (job.returnvalue) return job.returnvalue as BrokerReply<unknown>;
-        throw new ExchangeError('BROKER_FAILED', `Le broker a échoué : ${job.failedReason || 'sans réponse'}`, 'error');
+        // The reason (an exception's message, maybe SQL) goes to this process's log, not to the client.
+        const failed = ExchangeError.fromJSON(BROKER_FAILED);
+        failed.cause = new Error(job.failedReason || 'no reply');
+        throw failed;
       }
     }
   }
@@ -116,12 +132,17 @@ export class BrokerRequests {
     this.replies ??= (async () => {
       const subscriber = this.redis.duplicate();
       subscriber.on('message', (channel: string, message: string) => {
+        if (channel === brokersChannel(this.prefix) && message.startsWith(BROKER_DELETED)) {
+          void this.drop(Number(message.slice(BROKER_DELETED.length)));
+          return;
+        }
         if (channel !== this.channel) return;
         const { token, reply } = JSON.parse(message) as { token: string; reply: BrokerReply<unknown> };
         this.waiting.get(token)?.(reply);
       });
       try {
-        await subscriber.subscribe(this.channel);
+        // Another web process's deletions too: this one may hold a queue of the broker.
+        await subscriber.subscribe(this.channel, brokersChannel(this.prefix));
       } catch (error) {
         // Tried again by the next request rather than kept.
         subscriber.disconnect();
@@ -131,6 +152,14 @@ export class BrokerRequests {
       return subscriber;
     })();
     return this.replies;
+  }
+
+  private async drop(brokerId: number): Promise<void> {
+    const queue = this.queues.get(brokerId);
+    if (!queue) return;
+    this.queues.delete(brokerId);
+    // Not awaited by the channel's listener: a close that fails has lost its connection, nothing is left to free.
+    await queue.close().catch(() => undefined);
   }
 
   private async open(brokerId: number): Promise<Queue> {

@@ -10,6 +10,9 @@ export const brokerQueue = (brokerId: number) => `broker-${brokerId}`;
 /** The Redis channel on which the web process asks workers to serve a broker's queue. */
 export const brokersChannel = (prefix: string) => `${prefix}:brokers`;
 
+/** On the brokers channel, this prefix and a broker's id announce its deletion (a bare id announces a new broker). */
+export const BROKER_DELETED = 'deleted:';
+
 /** Who asked for an order, recorded on its trade. */
 export interface OrderOrigin {
   userId: number;
@@ -59,7 +62,20 @@ export type BrokerReply<T> = { ok: true; value: T } | { ok: false; error: Return
 export interface ReplyAddress {
   channel: string;
   token: string;
+  /** The web request that asked, for the worker's log lines: a failure it cannot tell is logged under this id. */
+  requestId?: string;
 }
+
+/**
+ * What the asker is told of a failure that is not one of our typed errors (a database error, a bug): its detail
+ * (SQL, a stack) stays in the worker's log, under the request id.
+ */
+export const BROKER_FAILED: ReturnType<ExchangeError['toJSON']> = {
+  code: 'BROKER_FAILED',
+  message: 'Le broker a échoué : erreur interne',
+  failure: 'error',
+  field: undefined,
+};
 
 /** A job's data as queued: the job's own, and where to answer. */
 export type QueuedBrokerJob<N extends BrokerJobName> = BrokerJobs[N]['data'] & { replyTo?: ReplyAddress };

@@ -235,11 +235,13 @@ export class PaperVenue implements Venue {
   }
 
   private async row(db: Knex, id: string): Promise<PaperOrderRow> {
-    const row: PaperOrderRow | undefined = /^\d+$/.test(id)
-      ? await db('paper_orders')
-          .where({ broker_id: this.brokerId, id: Number(id) })
-          .first()
-      : undefined;
+    // Ids are bigint serials; a longer run of digits (past 2⁵³ it would not even be read back exactly) is no order.
+    const row: PaperOrderRow | undefined =
+      /^\d+$/.test(id) && Number.isSafeInteger(Number(id))
+        ? await db('paper_orders')
+            .where({ broker_id: this.brokerId, id: Number(id) })
+            .first()
+        : undefined;
     if (!row) throw new ExchangeError('ORDER_NOT_FOUND', `Ordre introuvable sur ${NAME} : ${id}`, 'not_found');
     return row;
   }

@@ -17,44 +17,54 @@ export class ExchangeError extends UpstreamError {
 /**
  * Turns a ccxt exception into ours. ccxt's classes form a tree (AuthenticationError, InsufficientFunds,
  * InvalidOrder, RateLimitExceeded, NetworkError…): the most specific match wins.
+ *
+ * The user reads our French sentence and, after it, only what the exchange itself said in its error body. The rest
+ * of ccxt's message is for the logs (kept as `cause`): it names the method and the URL with its signature, and for a
+ * network failure the address and socket error of whatever could not be reached.
  */
 export function mapExchangeError(error: unknown, exchangeName: string): AppError {
   if (error instanceof AppError) return error;
-  const detail = cleanMessage(error);
+  const said = exchangeWords(error);
+  const detail = said ? ` : ${said}` : '';
   // Order matters: subclasses before their parents (OrderNotFound and InsufficientFunds are InvalidOrder/ExchangeError).
   const cases: [new (...args: never[]) => Error, ExchangeFailure, string, string][] = [
-    [ccxt.AuthenticationError, 'auth', 'EXCHANGE_AUTH_FAILED', `Erreur de connexion à ${exchangeName} : ${detail}`],
-    [ccxt.PermissionDenied, 'auth', 'EXCHANGE_PERMISSION_DENIED', `Permission refusée par ${exchangeName} : ${detail}`],
-    [ccxt.InsufficientFunds, 'rejected', 'INSUFFICIENT_FUNDS', `Fonds insuffisants sur ${exchangeName} : ${detail}`],
-    [ccxt.OrderNotFound, 'not_found', 'ORDER_NOT_FOUND', `Ordre introuvable sur ${exchangeName} : ${detail}`],
-    [ccxt.InvalidOrder, 'rejected', 'INVALID_ORDER', `Ordre refusé par ${exchangeName} : ${detail}`],
-    [ccxt.BadSymbol, 'rejected', 'BAD_SYMBOL', `Paire inconnue sur ${exchangeName} : ${detail}`],
+    [ccxt.AuthenticationError, 'auth', 'EXCHANGE_AUTH_FAILED', `Erreur de connexion à ${exchangeName}${detail}`],
+    [ccxt.PermissionDenied, 'auth', 'EXCHANGE_PERMISSION_DENIED', `Permission refusée par ${exchangeName}${detail}`],
+    [ccxt.InsufficientFunds, 'rejected', 'INSUFFICIENT_FUNDS', `Fonds insuffisants sur ${exchangeName}${detail}`],
+    [ccxt.OrderNotFound, 'not_found', 'ORDER_NOT_FOUND', `Ordre introuvable sur ${exchangeName}${detail}`],
+    [ccxt.InvalidOrder, 'rejected', 'INVALID_ORDER', `Ordre refusé par ${exchangeName}${detail}`],
+    [ccxt.BadSymbol, 'rejected', 'BAD_SYMBOL', `Paire inconnue sur ${exchangeName}${detail}`],
     [
       ccxt.RateLimitExceeded,
       'rate_limited',
       'EXCHANGE_RATE_LIMITED',
-      `${exchangeName} limite les requêtes, réessayez plus tard : ${detail}`,
+      `${exchangeName} limite les requêtes, réessayez plus tard${detail}`,
     ],
-    [ccxt.RequestTimeout, 'timeout', 'EXCHANGE_TIMEOUT', `${exchangeName} ne répond pas : ${detail}`],
-    [ccxt.NetworkError, 'unavailable', 'EXCHANGE_UNAVAILABLE', `${exchangeName} est injoignable : ${detail}`],
+    // Nothing of the exchange's: what failed is the way to it.
+    [ccxt.RequestTimeout, 'timeout', 'EXCHANGE_TIMEOUT', `${exchangeName} ne répond pas, réessayez plus tard`],
+    [ccxt.NetworkError, 'unavailable', 'EXCHANGE_UNAVAILABLE', `${exchangeName} est injoignable, réessayez plus tard`],
   ];
-  for (const [type, failure, code, message] of cases) {
-    if (error instanceof type) return new ExchangeError(code, message, failure);
-  }
-  return new ExchangeError('EXCHANGE_ERROR', `Erreur de ${exchangeName} : ${detail}`, 'error');
+  const [, failure, code, message] = cases.find(([type]) => error instanceof type) ?? [
+    Error,
+    'error',
+    'EXCHANGE_ERROR',
+    `Erreur de ${exchangeName}${detail}`,
+  ];
+  const mapped = new ExchangeError(code, message, failure);
+  mapped.cause = error;
+  return mapped;
 }
 
-/** ccxt prefixes messages with the exchange id and often embeds the JSON reply: keep the exchange's own words. */
-function cleanMessage(error: unknown): string {
+/** The exchange's own words: the `msg` (or `message`) of the JSON error body ccxt embeds in its message, if any. */
+function exchangeWords(error: unknown): string | undefined {
   const raw = error instanceof Error ? error.message : String(error);
   const json = raw.match(/\{.*\}/s)?.[0];
-  if (json) {
-    try {
-      const body = JSON.parse(json) as { msg?: string; message?: string };
-      if (body.msg || body.message) return String(body.msg ?? body.message);
-    } catch {
-      /* not JSON after all */
-    }
+  if (!json) return undefined;
+  try {
+    const body = JSON.parse(json) as { msg?: unknown; message?: unknown };
+    const said = body.msg ?? body.message;
+    return typeof said === 'string' && said.trim() ? said.trim().slice(0, 300) : undefined;
+  } catch {
+    return undefined;
   }
-  return raw.replace(/^\w+\s+/, '');
 }

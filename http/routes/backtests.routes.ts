@@ -6,37 +6,34 @@ import {
   loadColumns,
   type BacktestTimeframe,
 } from '../../core/candles/history';
-import { BacktestResult, Strategy } from '../../core/db/models';
+import { candleStoreKey } from '../../core/candles/candle-sources';
+import { BacktestResult, Broker, Strategy } from '../../core/db/models';
 import { trimDecimal, trimNullableDecimal } from '../../core/decimal';
 import { ConflictError, ValidationError } from '../../core/errors';
-import { parse, z } from '../../core/validation';
+import { decimalField, isoInstant, parse, z } from '../../core/validation';
 import { tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
-import { idParam } from '../params';
+import { idField, idParam } from '../params';
 
-const fraction = (max: number) =>
-  z
-    .string({ error: 'nombre décimal attendu' })
-    .regex(/^\d+(\.\d+)?$/, { error: 'nombre décimal attendu (ex. 0.001)' })
-    .refine((v) => Number(v) <= max, { error: `au plus ${max}` });
+const fraction = (max: number) => decimalField().refine((v) => Number(v) <= max, { error: `au plus ${max}` });
 
 const backtestSchema = z
   .object({
-    strategyId: z.coerce.number({ error: 'obligatoire' }).int().positive({ error: 'obligatoire' }),
+    strategyId: idField('obligatoire'),
     source: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(64),
     symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50),
     timeframe: z.enum(BACKTEST_TIMEFRAME_NAMES, { error: `une des unités ${BACKTEST_TIMEFRAME_NAMES.join(', ')}` }),
-    from: z.iso.datetime({ offset: true, error: 'date ISO attendue' }).or(z.iso.date({ error: 'date ISO attendue' })),
-    to: z.iso.datetime({ offset: true, error: 'date ISO attendue' }).or(z.iso.date({ error: 'date ISO attendue' })),
-    initialAmount: z
-      .string({ error: 'obligatoire' })
-      .regex(/^\d+(\.\d+)?$/, { error: 'montant décimal attendu' })
-      .refine((v) => Number(v) > 0, { error: 'doit être positif' }),
+    from: isoInstant,
+    to: isoInstant,
+    // Results are stored with 18 digits before the point: this leaves room for a run that multiplies its money by 10⁶.
+    initialAmount: decimalField()
+      .refine((v) => Number(v) > 0, { error: 'doit être positif' })
+      .refine((v) => Number(v) <= 1e12, { error: '1 000 000 000 000 au plus' }),
     fee: fraction(0.1).default('0.001'),
     slippage: fraction(0.1).default('0.0005'),
     fill: z.enum(['close', 'next_open'], { error: "'close' ou 'next_open'" }).default('close'),
     market: z.enum(['spot', 'futures'], { error: "'spot' ou 'futures'" }).default('spot'),
-    brokerId: z.coerce.number().int().positive().nullable().optional(),
+    brokerId: idField('broker attendu').nullable().optional(),
   })
   .refine((b) => Date.parse(b.from) < Date.parse(b.to), { error: 'doit être après la date de début', path: ['to'] });
 
@@ -52,6 +49,7 @@ const LABELS = {
   slippage: 'Glissement',
   fill: 'Exécution',
   market: 'Marché',
+  brokerId: 'Broker',
 };
 const NOT_FOUND = 'Backtest introuvable';
 const MAX_CANDLES = 2_000_000;
@@ -104,6 +102,14 @@ export function backtestsRoutes(deps: AppDeps): Router {
     const data = parse(backtestSchema, req.body, LABELS);
     const strategy = await tenant(res).query(Strategy).findById(data.strategyId);
     if (!strategy) throw new ValidationError('Stratégie : introuvable', 'strategyId');
+    // Another user's broker is refused exactly like one that does not exist.
+    if (data.brokerId && !(await tenant(res).query(Broker).findById(data.brokerId))) {
+      throw new ValidationError('Broker : introuvable', 'brokerId');
+    }
+    // Another user's imported candles are refused exactly like a source that does not exist.
+    if (!(await candleStoreKey(deps.db, strategy.user_id, data.source))) {
+      throw new ValidationError('Source : introuvable', 'source');
+    }
     const from = Date.parse(data.from);
     const to = Date.parse(data.to);
     if ((to - from) / BACKTEST_TIMEFRAMES[data.timeframe] > MAX_CANDLES) {
@@ -154,7 +160,8 @@ export function backtestsRoutes(deps: AppDeps): Router {
   /** The run's candles for the chart, merged into at most CHART_BARS bars (OHLC of consecutive candles). */
   router.get('/:id/candles', async (req, res) => {
     const b = await tenant(res).find(BacktestResult, idOf(req.params.id), NOT_FOUND);
-    const key = { source: b.source, symbol: b.symbol, timeframe: b.timeframe as BacktestTimeframe };
+    const source = (await candleStoreKey(deps.db, b.user_id, b.source)) ?? b.source;
+    const key = { source, symbol: b.symbol, timeframe: b.timeframe as BacktestTimeframe };
     const c = await loadColumns(deps.db, key, new Date(b.start_date).getTime(), new Date(b.end_date).getTime());
     const per = Math.max(1, Math.ceil(c.close.length / CHART_BARS));
     const bars: [number, number, number, number, number][] = [];

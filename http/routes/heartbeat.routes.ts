@@ -3,26 +3,32 @@ import type { StoredCandleRow } from '../../actors/heartbeat/candle-store';
 import { TIMEFRAME_MS } from '../../core/candles/timeframes';
 import { trimDecimal } from '../../core/decimal';
 import { heartbeatState } from '../../core/status';
-import { parse, z } from '../../core/validation';
+import { instantInRange, INSTANT_RANGE_MESSAGE, parse, z } from '../../core/validation';
 import { TIMEFRAMES, type Timeframe } from '../../queues/names';
 import type { AppDeps } from '../context';
 import { requireUser } from '../auth.middleware';
 
+const FEED_LOST = 'Connexion au flux Binance perdue (le détail est dans le journal du heartbeat)';
 const timeframe = z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` });
 const symbol = z
   .string()
   .trim()
   .toUpperCase()
   .regex(/^[A-Z0-9]{2,20}$/, { error: 'symbole Binance attendu (ex. BTCUSDT)' });
-/** An instant as ISO 8601 or epoch milliseconds. */
-const instant = z.union([
-  z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .transform((ms) => new Date(ms)),
-  z.iso.datetime({ offset: true, error: 'date ISO 8601 ou millisecondes attendues' }).transform((s) => new Date(s)),
-]);
+/** An instant as ISO 8601 or epoch milliseconds, within what the API takes (INSTANT_RANGE). */
+const instant = z
+  .union(
+    [
+      z.coerce
+        .number()
+        .int()
+        .nonnegative()
+        .transform((ms) => new Date(ms)),
+      z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+    ],
+    { error: 'date ISO 8601 ou millisecondes attendues' },
+  )
+  .refine((date) => instantInRange(date.getTime()), { error: INSTANT_RANGE_MESSAGE });
 
 const historyQuery = z.object({
   timeframe: timeframe.optional(),
@@ -74,7 +80,8 @@ export function heartbeatRoutes(deps: AppDeps): Router {
       symbols,
       lastApplicationStart: row?.last_application_start ?? null,
       lastApplicationStop: row?.last_application_stop ?? null,
-      lastError: row?.last_error ?? null,
+      // The stored text is the socket's own (it may name an internal host or proxy): users read ours, the log has it.
+      lastError: row?.last_error ? FEED_LOST : null,
       lastErrorAt: row?.last_error_at ?? null,
       lastSignalAt: last?.received_at ?? null,
       alerts: alerts.map((a: { id: number; message: string; created_at: Date }) => ({

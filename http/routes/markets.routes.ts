@@ -36,6 +36,7 @@ interface SymbolRow {
   min_cost: string | null;
   amount_precision: string | null;
   price_precision: string | null;
+  taker_fee: string | null;
 }
 
 const text = trimNullableDecimal;
@@ -55,7 +56,17 @@ export function symbolsRoutes(deps: AppDeps): Router {
       .orderBy([{ column: 'active', order: 'desc' }, 'symbol'])
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
-      .select('symbol', 'base', 'quote', 'active', 'min_amount', 'min_cost', 'amount_precision', 'price_precision');
+      .select(
+        'symbol',
+        'base',
+        'quote',
+        'active',
+        'min_amount',
+        'min_cost',
+        'amount_precision',
+        'price_precision',
+        'taker_fee',
+      );
     res.json({
       exchange,
       total: Number(count),
@@ -70,6 +81,7 @@ export function symbolsRoutes(deps: AppDeps): Router {
         minCost: text(r.min_cost),
         amountStep: text(r.amount_precision),
         priceStep: text(r.price_precision),
+        takerFee: text(r.taker_fee),
       })),
     });
   });

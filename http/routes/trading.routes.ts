@@ -2,21 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { Dec } from '../../core/decimal';
 import { Broker, Trade } from '../../core/db/models';
-import { ValidationError } from '../../core/errors';
-import { parse, z } from '../../core/validation';
+import { NotFoundError, ValidationError } from '../../core/errors';
+import { decimalField, parse, z } from '../../core/validation';
 import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
 import type { AppDeps } from '../context';
 import { OwnedBrokers } from '../owned-brokers';
 import { currentUser, tenant } from '../auth.middleware';
+import { idField } from '../params';
 
 const NOT_FOUND = 'Broker introuvable';
 /** Assets counted at 1 USD when valuing a portfolio. */
 const DOLLARS = new Set(['USD', 'USDT', 'USDC', 'FDUSD', 'BUSD', 'TUSD', 'DAI']);
 
-const decimalInput = z
-  .union([z.string().trim(), z.number().transform(String)])
-  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), { error: 'nombre décimal attendu' });
-const brokerId = z.coerce.number({ error: 'broker attendu' }).int().positive({ error: 'broker attendu' });
+const decimalInput = decimalField({ signed: true, numbers: true });
+const brokerId = idField('broker attendu');
+/** Exchanges' order ids are at most this long (the `trades.exchange_order_id` column). */
+const ORDER_ID_MAX = 100;
 const orderSchema = z
   .object({
     /** The user's default broker when omitted. */
@@ -47,11 +48,23 @@ const LABELS = {
   price: 'Prix',
   requestId: 'Requête',
   limit: 'Nombre',
+  before: 'Avant',
+  timeframe: 'Unité de temps',
 };
 const brokerQuery = z.object({ brokerId: brokerId.optional(), symbol: z.string().trim().max(50).optional() });
 const tradesQuery = z.object({
   brokerId: brokerId.optional(),
   limit: z.coerce.number({ error: 'nombre attendu' }).int().min(1).max(500, { error: '500 au plus' }).default(50),
+  /** The next page of history: trades older than this one. */
+  before: idField('trade attendu').optional(),
+});
+/** The timeframes the price chart asks for (ccxt's names, which every exchange we list understands). */
+const CHART_TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
+const ohlcvQuery = z.object({
+  brokerId: brokerId.optional(),
+  symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50).toUpperCase(),
+  timeframe: z.enum(CHART_TIMEFRAMES, { error: `${CHART_TIMEFRAMES.slice(0, -1).join(', ')} ou 1d` }).default('1h'),
+  limit: z.coerce.number({ error: 'nombre attendu' }).int().min(1).max(500, { error: '500 au plus' }).default(120),
 });
 
 /**
@@ -114,6 +127,19 @@ export function tradingRoutes(deps: AppDeps): Router {
     res.json({ symbol: query.symbol, last: prices[query.symbol] ?? null });
   });
 
+  /** The pair's recent candles from the exchange, for the page's price chart. */
+  router.get('/ohlcv', async (req, res) => {
+    const query = parse(ohlcvQuery, req.query, LABELS);
+    const broker = await ownBroker(res, query.brokerId);
+    const candles = await brokers.call('ohlcv', {
+      brokerId: broker.id,
+      symbol: query.symbol,
+      timeframe: query.timeframe,
+      limit: query.limit,
+    });
+    res.json({ symbol: query.symbol, timeframe: query.timeframe, candles });
+  });
+
   router.post('/orders', async (req, res) => {
     const order = parse(orderSchema, req.body, LABELS);
     const brokerId = await ownBrokerId(res, order.brokerId);
@@ -144,6 +170,7 @@ export function tradingRoutes(deps: AppDeps): Router {
     const query = parse(brokerQuery, req.query, LABELS);
     const broker = await ownBroker(res, query.brokerId);
     const orderId = String(req.params.id);
+    if (orderId.length > ORDER_ID_MAX) throw new NotFoundError('Ordre introuvable', 'ORDER_NOT_FOUND');
     const trade = await tenant(res).query(Trade).where({ broker_id: broker.id, exchange_order_id: orderId }).first();
     const symbol = trade?.symbol ?? query.symbol;
     if (!symbol) throw new ValidationError('Paire : obligatoire pour un ordre passé hors d’Aristobot', 'symbol');
@@ -158,8 +185,11 @@ export function tradesRoutes(): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const query = parse(tradesQuery, req.query, LABELS);
+    // Another user's broker is refused like a missing one, rather than shown as a broker without trades.
+    if (query.brokerId) await tenant(res).find(Broker, query.brokerId, NOT_FOUND);
     const rows = tenant(res).query(Trade).orderBy('id', 'desc').limit(query.limit);
     if (query.brokerId) rows.where({ broker_id: query.brokerId });
+    if (query.before) rows.where('id', '<', query.before);
     res.json(((await rows) as unknown as TradeRow[]).map(tradeView));
   });
   return router;

@@ -1,9 +1,17 @@
-// Multi-tenancy: user B never reads or changes user A's rows. The table below lists every user-owned API area;
-// the last test fails when an area with `/:id` routes is added to the app without being listed here.
+// Multi-tenancy: user B never reads or changes user A's rows. The tables below list every user-owned API area and
+// every route that takes an id in its body or query string; the last tests fail when an area with `/:id` routes, or
+// a route taking an id, is added to the app without being listed here with its proof.
+import { watchParses } from '../../core/validation';
 import { apiAreas } from '../../http/app';
-import { startTestApp, uniqueName, type TestApp } from '../helpers/app';
+import { idFieldsOf } from '../../http/params';
+import { signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
-import { expectTenantIsolation, type OwnedResource } from '../helpers/tenancy';
+import {
+  expectIdInputIsolation,
+  expectTenantIsolation,
+  type IdInputProof,
+  type OwnedResource,
+} from '../helpers/tenancy';
 
 const EXAMPLE_CODE = 'class S extends Strategy { shouldLong() { return false; } }';
 
@@ -36,7 +44,7 @@ const OWNED: OwnedResource[] = [
       const strategies = (await client.get('/api/strategies').expect(200)).body as { id: number }[];
       const res = await client.send('post', '/api/backtests', {
         strategyId: strategies[0].id,
-        source: 'tenancy-import',
+        source: 'binance',
         symbol: 'BTC/USDT',
         timeframe: '1h',
         from: '2024-01-01',
@@ -59,6 +67,88 @@ const PROVEN_ELSEWHERE: Record<string, string> = {
   '/api/trading': 'test/integration/trading-binance.test.ts',
 };
 
+const brokerOf = async (client: Client): Promise<number> =>
+  ((await client.get('/api/brokers').expect(200)).body as { id: number }[])[0].id;
+const strategyOf = async (client: Client): Promise<number> =>
+  ((await client.get('/api/strategies').expect(200)).body as { id: number }[])[0].id;
+const backtest = (strategyId: number, fields: Record<string, unknown> = {}) => ({
+  strategyId,
+  source: 'binance',
+  symbol: 'BTC/USDT',
+  timeframe: '1h',
+  from: '2024-01-01',
+  to: '2024-01-02',
+  initialAmount: '1000',
+  ...fields,
+});
+const order = { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001' };
+
+/**
+ * Every id a body or a query string takes (`METHOD /path field`), with the proof that user B naming user A's row is
+ * answered exactly like a row that does not exist, and writes and shows nothing.
+ */
+const ID_INPUTS: Record<string, IdInputProof> = {
+  'POST /api/backtests strategyId': {
+    own: strategyOf,
+    request: (bob, id) => bob.send('post', '/api/backtests', backtest(id)),
+  },
+  'POST /api/backtests brokerId': {
+    own: brokerOf,
+    request: async (bob, id) => bob.send('post', '/api/backtests', backtest(await strategyOf(bob), { brokerId: id })),
+  },
+  'GET /api/trading/portfolio brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/trading/portfolio?brokerId=${id}`),
+  },
+  'GET /api/trading/ticker brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/trading/ticker?brokerId=${id}&symbol=BTC/USDT`),
+  },
+  'POST /api/trading/orders brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.send('post', '/api/trading/orders', { ...order, brokerId: id }),
+  },
+  'GET /api/trading/orders/open brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/trading/orders/open?brokerId=${id}`),
+  },
+  'DELETE /api/trading/orders/:id brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.send('delete', `/api/trading/orders/123?brokerId=${id}&symbol=BTC/USDT`),
+  },
+  'GET /api/trades brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/trades?brokerId=${id}`),
+  },
+  'GET /api/trading/ohlcv brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/trading/ohlcv?brokerId=${id}&symbol=BTC/USDT`),
+  },
+};
+
+/**
+ * Ids that name no row but bound a list of the user's own rows (a page cursor: rows older than this id), with the
+ * proof that user B's answer, given user A's id, holds only B's rows.
+ */
+const ID_BOUNDS: Record<string, (alice: Client, bob: Client) => Promise<void>> = {
+  'GET /api/trades before': async (alice, bob) => {
+    const [trade] = await app
+      .db('trades')
+      .insert({
+        user_id: alice.user!.id,
+        source: 'manual',
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        type: 'market',
+        status: 'rejected',
+      })
+      .returning('id');
+    const page = (await bob.get(`/api/trades?before=${Number(trade.id)}`).expect(200)).body as { id: number }[];
+    expect(page).toEqual([]);
+    expect((await alice.get(`/api/trades?before=${Number(trade.id) + 1}`).expect(200)).body).toHaveLength(1);
+  },
+};
+
 let app: TestApp;
 let brokers: { close(): Promise<void> };
 beforeAll(async () => {
@@ -76,6 +166,21 @@ describe.each(OWNED.map((r) => [r.basePath, r] as const))('%s', (_path, resource
   });
 });
 
+describe.each(Object.entries(ID_INPUTS))('%s', (_route, proof) => {
+  it("answers user A's id exactly like a missing one, and writes nothing", async () => {
+    await expectIdInputIsolation(app, proof);
+  });
+});
+
+describe.each(Object.entries(ID_BOUNDS))('%s', (_route, proof) => {
+  it("shows none of user A's rows when given user A's id", async () => {
+    await proof(await signedInClient(app), await signedInClient(app));
+  });
+});
+
+const areasOf = (test: TestApp) =>
+  apiAreas({ config: test.config, db: test.db, redis: test.redis, logger: {} as never, publisher: test.publisher });
+
 it('covers every user-owned area that has /:id routes', () => {
   const areas = apiAreas({
     config: app.config,
@@ -92,4 +197,34 @@ it('covers every user-owned area that has /:id routes', () => {
     .map((area) => area.path);
   expect(withIds.length).toBeGreaterThan(0);
   expect(withIds.sort()).toEqual([...OWNED.map((r) => r.basePath), ...Object.keys(PROVEN_ELSEWHERE)].sort());
+});
+
+/**
+ * Every route of every area is asked once, with an empty body and query string, by a signed-in user; the schemas
+ * it parses its input with tell which of its fields take ids (made with `idField`).
+ */
+it('covers every route that takes an id in its body or query string', async () => {
+  let client = await signedInClient(app);
+  const found = new Set<string>();
+  for (const area of areasOf(app)) {
+    for (const layer of area.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
+      if (!layer.route) continue;
+      const path = `${area.path}${layer.route.path === '/' ? '' : layer.route.path}`;
+      for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all' && m !== 'head')) {
+        const fields: string[] = [];
+        const stop = watchParses((schema) => fields.push(...idFieldsOf(schema)));
+        try {
+          const url = path.replace(/:\w+/g, '1');
+          if (method === 'get') await client.get(url);
+          else await client.send(method as 'post' | 'put' | 'delete', url, {});
+        } finally {
+          stop();
+        }
+        for (const field of fields) found.add(`${method.toUpperCase()} ${path} ${field}`);
+        // Signed out (POST /api/auth/logout): the next routes are asked by another user.
+        if ((await client.get('/api/auth/me')).status === 401) client = await signedInClient(app);
+      }
+    }
+  }
+  expect([...found].sort()).toEqual([...Object.keys(ID_INPUTS), ...Object.keys(ID_BOUNDS)].sort());
 });
