@@ -4,12 +4,16 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { UI_DIST } from '../core/paths';
+import { SandboxPool } from '../core/sandbox/sandbox-pool';
 import { openQueue } from '../queues/connection';
 import { QUEUES } from '../queues/names';
 import type { AppDeps } from './context';
 import { bullBoard, BULL_BOARD_PATH } from './admin/bull-board';
 import { loadUser, requireUser } from './auth.middleware';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { inputGuard } from './input-guard';
+import { hostCheck } from './host-check';
+import { genReqId, requestScope } from './request-id';
 import { authRoutes } from './routes/auth.routes';
 import { BrokerRequests } from './broker-requests';
 import { brokersRoutes, exchangesRoutes } from './routes/brokers.routes';
@@ -22,7 +26,7 @@ import { backtestsRoutes } from './routes/backtests.routes';
 import { candlesRoutes } from './routes/candles.routes';
 import { aiRoutes } from './routes/ai.routes';
 import { systemRoutes } from './routes/system.routes';
-import { csrf } from './security';
+import { csrfProtection } from './security';
 import { sessionMiddleware } from './session';
 
 /**
@@ -68,11 +72,13 @@ export function createApp(given: AppDeps): WebApp {
     given.marketsQueue ?? openQueue(QUEUES.markets, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const backtestQueue =
     given.backtestQueue ?? openQueue(QUEUES.backtest, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
-  const deps: AppDeps = { ...given, brokerRequests, marketsQueue, backtestQueue };
+  const sandbox = given.sandbox ?? new SandboxPool({ size: given.config.SANDBOX_THREADS, logger: given.logger });
+  const deps: AppDeps = { ...given, brokerRequests, marketsQueue, backtestQueue, sandbox };
   const app = express();
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only behind a reverse proxy on this machine; otherwise anyone could pick their IP.
+  app.set('trust proxy', deps.config.TRUST_PROXY ? 'loopback' : false);
   app.disable('x-powered-by');
-  const sessions = sessionMiddleware(deps.config, deps.db);
+  const sessions = sessionMiddleware(deps.config, deps.db, (ids) => deps.publisher.endSessions(ids));
   const session = sessions.middleware;
   const board = bullBoard(deps.config.REDIS_URL, deps.config.QUEUE_PREFIX);
 
@@ -88,14 +94,16 @@ export function createApp(given: AppDeps): WebApp {
       },
     }),
   );
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(pinoHttp({ logger: deps.logger, genReqId, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(hostCheck(deps.config));
   const smallJson = express.json({ limit: '1mb' });
-  // Candle files are imported as JSON bodies: a year of 1m candles is tens of megabytes.
-  const largeJson = express.json({ limit: '64mb' });
-  app.use((req, res, next) => (req.path === '/api/candles/import' ? largeJson : smallJson)(req, res, next));
+  // The candle import reads its body itself, a piece at a time: a year of 1m candles is tens of megabytes.
+  app.use((req, res, next) => (req.path === '/api/candles/import' ? next() : smallJson(req, res, next)));
+  app.use(inputGuard);
   app.use(session);
   app.use(loadUser);
-  app.use(csrf.csrfSynchronisedProtection);
+  app.use(csrfProtection(deps.config));
+  app.use(requestScope);
 
   for (const area of apiAreas(deps)) {
     app.use(area.path, ...(area.data === 'user' ? [requireUser] : []), area.router);
@@ -121,6 +129,7 @@ export function createApp(given: AppDeps): WebApp {
       await brokerRequests.close();
       await marketsQueue.close();
       await backtestQueue.close();
+      if (!given.sandbox) await sandbox.close();
       await sessions.close();
     },
   };

@@ -63,6 +63,17 @@ function readUsersWithSessions(store: session.Store, db: Knex): void {
   };
 }
 
+/** Reports every session the store destroys (logout, a new sign-in replacing it), so that its sockets are closed. */
+function reportDestroys(store: session.Store, onEnded: (sessionIds: string[]) => Promise<void>): void {
+  const destroy = store.destroy.bind(store);
+  store.destroy = (sid, callback) => {
+    destroy(sid, (error?: unknown) => {
+      if (error) return callback?.(error);
+      onEnded([sid]).then(() => callback?.(), callback);
+    });
+  };
+}
+
 /** The user row read with this request's session: null if its user is gone, undefined if not read that way. */
 export function userReadWithSession(req: Request): UserRow | null | undefined {
   return usersOfRequests.get(req);
@@ -70,9 +81,14 @@ export function userReadWithSession(req: Request): UserRow | null | undefined {
 
 /**
  * Sessions in PostgreSQL (table `sessions`), in an httpOnly SameSite=Lax cookie signed with SECRET_KEY. Socket.IO
- * reuses this middleware to authenticate browsers.
+ * reuses this middleware to authenticate browsers; `onEnded` hears of each session destroyed. A visitor who has not
+ * signed in gets no row (nothing is stored in an anonymous session: its CSRF token lives in a cookie).
  */
-export function sessionMiddleware(config: Config, db: Knex): { middleware: RequestHandler; close(): Promise<void> } {
+export function sessionMiddleware(
+  config: Config,
+  db: Knex,
+  onEnded: (sessionIds: string[]) => Promise<void>,
+): { middleware: RequestHandler; close(): Promise<void> } {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
     conString: config.DATABASE_URL,
@@ -82,6 +98,7 @@ export function sessionMiddleware(config: Config, db: Knex): { middleware: Reque
   });
   throttleTouches(store);
   readUsersWithSessions(store, db);
+  reportDestroys(store, onEnded);
   const middleware = session({
     name: SESSION_COOKIE,
     secret: config.SECRET_KEY,

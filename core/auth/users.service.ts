@@ -5,7 +5,8 @@ import { User } from '../db/models';
 import { parse, z } from '../validation';
 import { createPaperBroker } from '../brokers/paper-account';
 import { seedExampleStrategy } from '../db/example-strategy';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, verifyPassword, verifyWithoutAccount } from './passwords';
+import { USERNAME_KEY_MAX_LENGTH, usernameKey } from './username-key';
 
 const username = z
   .string({ error: 'obligatoire' })
@@ -20,7 +21,12 @@ const password = z
 
 export const registerSchema = z.object({ username, password });
 export const loginSchema = z.object({
-  username: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }),
+  // No registered name is longer (see `username`); a longer one would only cost time to fold (username-key.ts).
+  username: z
+    .string({ error: 'obligatoire' })
+    .trim()
+    .min(1, { error: 'obligatoire' })
+    .max(USERNAME_KEY_MAX_LENGTH, { error: `${USERNAME_KEY_MAX_LENGTH} caractères au plus` }),
   password: z.string({ error: 'obligatoire' }).min(1, { error: 'obligatoire' }),
 });
 export const changePasswordSchema = z.object({
@@ -70,11 +76,14 @@ export function toPublicUser(user: User): PublicUser {
   };
 }
 
+/** The user of this name as typed in any case or compatibility form: the same key as the login limiter's. */
 export async function findByUsername(name: string, trx?: Knex): Promise<User | undefined> {
-  return User.query(trx).whereRaw('lower(username) = lower(?)', [name]).first();
+  return User.query(trx)
+    .where({ username_key: usernameKey(name) })
+    .first();
 }
 
-/** Creates an account; a name taken in any letter case is refused. */
+/** Creates an account; a name that folds to a taken one (another letter case, full-width letters) is refused. */
 export async function register(
   input: unknown,
   options: { isAdmin?: boolean; paperStartingUsdt?: string } = {},
@@ -108,7 +117,7 @@ export async function register(
 export async function authenticate(input: unknown): Promise<User> {
   const data = parse(loginSchema, input, LABELS);
   const user = await findByUsername(data.username);
-  const ok = user ? await verifyPassword(user.password_hash, data.password) : false;
+  const ok = user ? await verifyPassword(user.password_hash, data.password) : await verifyWithoutAccount(data.password);
   if (!user || !ok) {
     throw new AuthenticationError("Nom d'utilisateur ou mot de passe incorrect", 'INVALID_CREDENTIALS');
   }

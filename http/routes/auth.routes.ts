@@ -2,27 +2,28 @@ import { Router } from 'express';
 import { authenticate, changePassword, register, toPublicUser, updatePreferences } from '../../core/auth/users.service';
 import type { AppDeps } from '../context';
 import { currentUser, requireUser, signIn, signOut } from '../auth.middleware';
-import { csrf, loginRateLimit } from '../security';
+import { csrfToken, loginRateLimit, passwordChangeRateLimit, registerRateLimit } from '../security';
 
 /** Sign-in, sign-out, registration, password and display preferences. */
 export function authRoutes(deps: AppDeps): Router {
   const router = Router();
+  const { config } = deps;
 
   router.get('/csrf', (req, res) => {
-    res.json({ token: csrf.generateToken(req) });
+    res.json({ token: csrfToken(config, req, res) });
   });
 
-  router.post('/register', async (req, res) => {
-    const user = await register(req.body, { paperStartingUsdt: deps.config.PAPER_STARTING_BALANCE_USDT });
+  router.post('/register', registerRateLimit(config, deps.redis), async (req, res) => {
+    const user = await register(req.body, { paperStartingUsdt: config.PAPER_STARTING_BALANCE_USDT });
     await signIn(req, user.id);
-    res.status(201).json({ user: toPublicUser(user), csrfToken: csrf.generateToken(req, true) });
+    res.status(201).json({ user: toPublicUser(user), csrfToken: csrfToken(config, req, res) });
   });
 
-  router.post('/login', loginRateLimit(deps.config, deps.redis), async (req, res) => {
+  router.post('/login', loginRateLimit(config, deps.redis), async (req, res) => {
     const user = await authenticate(req.body);
     await signIn(req, user.id);
     req.log?.info({ userId: user.id }, 'login');
-    res.json({ user: toPublicUser(user), csrfToken: csrf.generateToken(req, true) });
+    res.json({ user: toPublicUser(user), csrfToken: csrfToken(config, req, res) });
   });
 
   router.post('/logout', async (req, res) => {
@@ -34,15 +35,18 @@ export function authRoutes(deps: AppDeps): Router {
     res.json({ user: toPublicUser(currentUser(res)) });
   });
 
-  router.post('/password', requireUser, async (req, res) => {
+  router.post('/password', requireUser, passwordChangeRateLimit(config, deps.redis), async (req, res) => {
     const user = currentUser(res);
     await changePassword(user, req.body);
     // Every other session of this user ends: a changed password locks out whoever else held one.
-    await deps.db.raw(`DELETE FROM sessions WHERE (sess->>'userId')::bigint = ? AND sid <> ?`, [
-      user.id,
-      req.sessionID,
-    ]);
-    res.status(204).end();
+    const { rows } = await deps.db.raw<{ rows: { sid: string }[] }>(
+      `DELETE FROM sessions WHERE (sess->>'userId')::bigint = ? AND sid <> ? RETURNING sid`,
+      [user.id, req.sessionID],
+    );
+    await deps.publisher.endSessions(rows.map((row) => row.sid));
+    // This browser goes on in a new session, so that a copy of its old cookie is worthless too.
+    await signIn(req, user.id);
+    res.json({ csrfToken: csrfToken(config, req, res) });
   });
 
   router.put('/preferences', requireUser, async (req, res) => {

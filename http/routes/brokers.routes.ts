@@ -15,6 +15,7 @@ import { currentUser, requireUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
 
 const NOT_FOUND = 'Broker introuvable';
+const MAX_BROKERS_PER_USER = 20;
 const LABELS: Record<string, string> = {
   name: 'Nom',
   exchange: 'Exchange',
@@ -151,6 +152,15 @@ export function brokersRoutes(deps: AppDeps): Router {
     const data = parse(createSchema, req.body, LABELS);
     const exchange = checkExchangeInput(data.exchange, data.credentials, data.isTestnet);
     const user = currentUser(res);
+    // Each broker costs a worker and Redis connections in every process: a bound per user keeps that finite.
+    const owned = await deps.db('brokers').where({ user_id: user.id }).count({ n: '*' }).first();
+    if (Number(owned?.n) >= MAX_BROKERS_PER_USER) {
+      throw new ConflictError(
+        `Brokers : ${MAX_BROKERS_PER_USER} au plus par utilisateur, supprimez-en un d'abord`,
+        undefined,
+        'BROKER_LIMIT_REACHED',
+      );
+    }
     const hasCredentials = exchange.id !== PAPER;
     const row = await uniqueName(() =>
       tenant(res).insert(Broker, {
@@ -170,6 +180,7 @@ export function brokersRoutes(deps: AppDeps): Router {
     } catch (error) {
       // Refused by the exchange: nothing is kept.
       await tenant(res).remove(Broker, row.id, NOT_FOUND);
+      await deps.brokerRequests!.forget(row.id);
       throw error;
     }
     await tenant(res).update(Broker, row.id, { validated_at: new Date() }, NOT_FOUND);
@@ -223,7 +234,9 @@ export function brokersRoutes(deps: AppDeps): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    await tenant(res).remove(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
+    const id = idParam(req.params.id, NOT_FOUND);
+    await tenant(res).remove(Broker, id, NOT_FOUND);
+    await deps.brokerRequests!.forget(id);
     res.status(204).end();
   });
 
@@ -232,13 +245,6 @@ export function brokersRoutes(deps: AppDeps): Router {
     const lines = await balance(broker.id);
     await tenant(res).update(Broker, broker.id, { validated_at: new Date() }, NOT_FOUND);
     res.json({ balance: lines });
-  });
-
-  router.post('/:id/markets', async (req, res) => {
-    const broker = await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
-    const exchange = marketsExchangeOf(broker.exchange, deps.config.PAPER_PRICE_SOURCE);
-    const jobId = await requestMarkets(deps.marketsQueue!, exchange);
-    res.status(202).json({ exchange, jobId });
   });
 
   router.post('/:id/markets', async (req, res) => {

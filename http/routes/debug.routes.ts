@@ -6,7 +6,7 @@ import { debugModeActive } from '../../core/status';
 import { parse, z } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { signIn } from '../auth.middleware';
-import { csrf } from '../security';
+import { csrfToken } from '../security';
 
 export const DEBUG_USERNAME = 'dev';
 
@@ -42,7 +42,7 @@ export function debugRoutes(deps: AppDeps): Router {
     await DebugMode.query().findById(1).patch({ is_active: true });
     await signIn(req, dev.id);
     await deps.publisher.publish('status:changed', { reason: 'debug' }, 'all');
-    res.json({ available, active: true, user: toPublicUser(dev), csrfToken: csrf.generateToken(req, true) });
+    res.json({ available, active: true, user: toPublicUser(dev), csrfToken: csrfToken(deps.config, req, res) });
   });
 
   return router;

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seedUsers } from '../../core/db/seed';
 import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
 import { launchBrowser, screenshot } from '../helpers/browser';
+import { until } from '../helpers/wait';
 
 let app: TestApp;
 let server: { url: string; close(): Promise<void> };
@@ -127,6 +128,37 @@ it('switches to the light theme, keeps it across reloads, and back', async () =>
 
   await page.getByTestId('theme-dark').click();
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+});
+
+it('changes the password: the browser goes on in a new session, its realtime socket reconnects', async () => {
+  const username = uniqueName('Ed');
+  await register(username);
+  await page.getByTestId('register-submit').click();
+  await page.getByTestId('statusbar').waitFor();
+  await page.locator('aside').getByText('Mon Compte').click();
+  await page.locator('.realtime').waitFor({ state: 'detached' });
+  const sid = async () => (await context.cookies()).find((c) => c.name === 'aristobot.sid')?.value;
+  const before = await sid();
+
+  await page.locator('#current').fill('password-123');
+  await page.locator('#new').fill('new-password-1');
+  await page.getByTestId('password-form').locator('button[type=submit]').click();
+  await page.getByTestId('password-saved').waitFor();
+  expect(await sid()).not.toBe(before);
+  // The server closed the old session's socket; the page opens one for the new session and hears its events.
+  const { id } = await app.db('users').where({ username }).first();
+  await until(async () => {
+    await app.publisher.publish(
+      'account:updated',
+      { theme: 'light', displayTimezone: 'UTC', language: 'fr' },
+      { userId: id },
+    );
+    await page.waitForTimeout(200);
+    return page.evaluate(() => document.documentElement.dataset.theme === 'light');
+  }, 10_000);
+  // The new session's CSRF token came with the answer: the next change goes through.
+  await page.getByTestId('theme-dark').click();
+  await until(async () => (await app.db('users').where({ id }).first()).theme === 'dark', 10_000);
 });
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {

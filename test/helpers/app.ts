@@ -9,7 +9,7 @@ import { createLogger } from '../../core/logger';
 import { EventPublisher } from '../../core/realtime/publisher';
 import { createRedis, type Redis } from '../../core/redis';
 import { createApp, type WebApp } from '../../http/app';
-import { attachGateway } from '../../http/realtime/gateway';
+import { attachGateway, type GatewayOptions } from '../../http/realtime/gateway';
 
 export interface TestApp {
   config: Config;
@@ -27,7 +27,14 @@ export function uniqueName(prefix = 'u'): string {
 
 /** The real app on the test database and Redis; each gets its own Redis key prefix. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, QUEUE_PREFIX: uniqueName('t'), LOG_LEVEL: 'silent', ...env });
+  // Suites register many accounts from 127.0.0.1; the registration limit has a test of its own.
+  const config = loadConfig({
+    ...process.env,
+    QUEUE_PREFIX: uniqueName('t'),
+    LOG_LEVEL: 'silent',
+    REGISTER_MAX_PER_HOUR: '100000',
+    ...env,
+  });
   const db = createDb(config.DATABASE_URL, { min: 0, max: 5 });
   const redis = createRedis(config.REDIS_URL);
   const publisher = new EventPublisher(redis, config.QUEUE_PREFIX);
@@ -47,7 +54,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 }
 
 /** The app listening on a loopback port with the Socket.IO gateway, as the web process runs it. */
-export async function listen(app: TestApp): Promise<{ url: string; close(): Promise<void> }> {
+export async function listen(
+  app: TestApp,
+  gateway: Pick<GatewayOptions, 'sessionCheckMs'> = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const { createServer } = await import('node:http');
   const server: Server = createServer(app.web.app);
   const subscriber = app.redis.duplicate();
@@ -56,6 +66,9 @@ export async function listen(app: TestApp): Promise<{ url: string; close(): Prom
     subscriber,
     prefix: app.config.QUEUE_PREFIX,
     logger: createLogger('silent', 'test'),
+    db: app.db,
+    config: app.config,
+    ...gateway,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,13 +1,14 @@
 // Brokers: the exchange catalogue, a paper broker for every new user, accounts on a real ccxt `binance` pointed at a
 // local fake Binance that checks keys and HMAC signatures, credentials encrypted and never returned, refusals
-// explained in French with nothing kept, and one user's broker out of another's reach.
+// explained in French with nothing kept, one user's broker out of another's reach, and deleted brokers that left
+// their Redis connections behind.
 import { signedInClient, startTestApp, type TestApp } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
-import { describeWithFixtures } from '../helpers/fixtures';
 import type { FakeBinanceRest } from '../fakes/binance-rest';
 import { fundedFakeBinance, KEY, SECRET } from '../helpers/trading';
+import { until } from '../helpers/wait';
 
-describeWithFixtures('brokers', () => {
+describe('brokers', () => {
   let fake: FakeBinanceRest;
   let app: TestApp;
   let workers: { close(): Promise<void> };
@@ -155,5 +156,40 @@ describeWithFixtures('brokers', () => {
     const bob = await signedInClient(app);
     const [paper] = (await alice.get('/api/brokers')).body;
     expect((await bob.send('post', `/api/brokers/${paper.id}/test`)).status).toBe(404);
+  });
+
+  it('closes the worker and the queue of a deleted broker: create-delete cycles leave the Redis clients bounded', async () => {
+    const client = await signedInClient(app);
+    // Only this suite's connections: other suites may be running on other Redis databases.
+    const db = Number(new URL(app.config.REDIS_URL).pathname.slice(1) || 0);
+    const clients = async () =>
+      ((await app.redis.call('client', 'list')) as string).split('\n').filter((line) => line.includes(` db=${db} `))
+        .length;
+    // A first cycle opens what stays open (the reply channel).
+    const first = await client.send('post', '/api/brokers', { name: 'warm-up', exchange: 'paper' });
+    expect((await client.send('delete', `/api/brokers/${first.body.broker.id}`)).status).toBe(204);
+    const before = await clients();
+    for (let i = 0; i < 12; i++) {
+      const created = await client.send('post', '/api/brokers', { name: `cycle-${i}`, exchange: 'paper' });
+      expect(created.status).toBe(201);
+      expect((await client.send('delete', `/api/brokers/${created.body.broker.id}`)).status).toBe(204);
+    }
+    // Each cycle left about three clients behind (a worker's and a queue's connections).
+    await until(async () => (await clients()) <= before + 2, 5000);
+  });
+
+  it('refuses a broker past 20 per user, in French, naming the limit', async () => {
+    const client = await signedInClient(app);
+    // The default paper broker is the first.
+    for (let i = 1; i < 20; i++) {
+      expect((await client.send('post', '/api/brokers', { name: `paper-${i}`, exchange: 'paper' })).status).toBe(201);
+    }
+    const refused = await client.send('post', '/api/brokers', { name: 'one-too-many', exchange: 'paper' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'BROKER_LIMIT_REACHED' });
+    expect(refused.body.error.message).toMatch(/20 au plus/);
+    const [first] = (await client.get('/api/brokers')).body as { id: number }[];
+    expect((await client.send('delete', `/api/brokers/${first.id}`)).status).toBe(204);
+    expect((await client.send('post', '/api/brokers', { name: 'room-again', exchange: 'paper' })).status).toBe(201);
   });
 });

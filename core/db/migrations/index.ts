@@ -4,6 +4,8 @@ import * as paperBalances from './002-paper-balances';
 import * as paperOrders from './003-paper-orders';
 import * as exampleStrategies from './004-example-strategies';
 import * as unsettledTradesIndex from './005-unsettled-trades-index';
+import * as usernameKey from './006-username-key';
+import * as candleSourceOwners from './007-candle-source-owners';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -15,6 +17,8 @@ const migrations: Record<string, Knex.Migration> = {
   '003-paper-orders': paperOrders,
   '004-example-strategies': exampleStrategies,
   '005-unsettled-trades-index': unsettledTradesIndex,
+  '006-username-key': usernameKey,
+  '007-candle-source-owners': candleSourceOwners,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

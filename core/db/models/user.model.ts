@@ -1,4 +1,5 @@
 import { Model } from 'objection';
+import { usernameKey } from '../../auth/username-key';
 import { BaseModel } from './base.model';
 import { Broker } from './broker.model';
 import { Strategy } from './strategy.model';
@@ -12,6 +13,8 @@ export class User extends BaseModel {
 
   id!: number;
   username!: string;
+  /** `username` folded once (core/auth/username-key.ts): what lookups and the unique index compare. Set here. */
+  username_key!: string;
   password_hash!: string;
   is_admin!: boolean;
   default_broker_id!: number | null;
@@ -24,6 +27,15 @@ export class User extends BaseModel {
   language!: Language;
   created_at!: Date;
   updated_at!: Date;
+
+  $beforeInsert(): void {
+    this.username_key = usernameKey(this.username);
+  }
+
+  $beforeUpdate(): void {
+    super.$beforeUpdate();
+    if (this.username !== undefined) this.username_key = usernameKey(this.username);
+  }
 
   static relationMappings = () => ({
     brokers: { relation: Model.HasManyRelation, modelClass: Broker, join: { from: 'users.id', to: 'brokers.user_id' } },

@@ -57,8 +57,13 @@ export const useAuthStore = defineStore('auth', () => {
     return { available: result.available, active: result.active };
   }
 
+  /** The server moves this browser to a new session (the others end): its answer carries that session's token. */
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    await api('POST', '/api/auth/password', { currentPassword, newPassword });
+    const { csrfToken } = await api<{ csrfToken: string }>('POST', '/api/auth/password', {
+      currentPassword,
+      newPassword,
+    });
+    setCsrfToken(csrfToken);
   }
 
   async function savePreferences(patch: Partial<Pick<User, 'theme' | 'displayTimezone' | 'language'>>): Promise<void> {
