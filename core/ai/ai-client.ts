@@ -9,6 +9,8 @@ import OpenAI, {
   RateLimitError,
 } from 'openai';
 import { AppError, UpstreamError, type UpstreamFailure } from '../errors';
+import { ollamaFetch } from './ollama-fetch';
+import { checkOllamaUrl } from './ollama-url';
 
 export type AiProvider = 'openrouter' | 'ollama';
 
@@ -73,7 +75,8 @@ export class AiClient {
 
   constructor(
     private readonly connection: AiConnection,
-    private readonly options: { openrouterUrl: string; timeoutMs: number },
+    /** `allowedHosts`: AI_ALLOWED_HOSTS, the only hosts an Ollama URL may name. */
+    private readonly options: { openrouterUrl: string; timeoutMs: number; allowedHosts: readonly string[] },
   ) {
     this.name = PROVIDER_NAMES[connection.provider];
     const common = { timeout: options.timeoutMs, maxRetries: 0 };
@@ -87,15 +90,18 @@ export class AiClient {
       this.ollamaApi = null;
     } else {
       const base = normaliseOllamaUrl(connection.ollamaUrl ?? DEFAULT_OLLAMA_URL);
+      // The user's URL: every request is checked against the allowed hosts and never follows a redirect.
+      const ollama = { ...common, fetch: ollamaFetch(options.allowedHosts, options.timeoutMs) };
       // Ollama ignores the key, but the SDK refuses to start without one.
-      this.chatApi = new OpenAI({ ...common, baseURL: `${base}/v1`, apiKey: 'ollama' });
-      this.ollamaApi = new OpenAI({ ...common, baseURL: base, apiKey: 'ollama' });
+      this.chatApi = new OpenAI({ ...ollama, baseURL: `${base}/v1`, apiKey: 'ollama' });
+      this.ollamaApi = new OpenAI({ ...ollama, baseURL: base, apiKey: 'ollama' });
     }
   }
 
   /** The provider's models; for OpenRouter the key is checked first, since its model list is public. */
   async listModels(signal?: AbortSignal): Promise<AiModel[]> {
     try {
+      this.checkUrl();
       const models = this.ollamaApi ? await this.ollamaModels(signal) : await this.openRouterModels(signal);
       return models.sort((a, b) => a.name.localeCompare(b.name));
     } catch (error) {
@@ -106,6 +112,7 @@ export class AiClient {
   /** One chat completion; returns the assistant's text. */
   async complete(model: string, messages: ChatMessage[], signal?: AbortSignal): Promise<string> {
     try {
+      this.checkUrl();
       const reply = await this.chatApi.chat.completions.create({ model, messages, temperature: 0.2 }, { signal });
       const content = reply.choices[0]?.message?.content;
       if (!content) {
@@ -114,6 +121,16 @@ export class AiClient {
       return content;
     } catch (error) {
       throw this.mapError(error, signal, model);
+    }
+  }
+
+  /**
+   * The Ollama URL as stored, before anything is sent (the list may have changed since it was saved); each request
+   * is checked again on its way out (ollamaFetch), on the URL the SDK built from it.
+   */
+  private checkUrl(): void {
+    if (this.connection.provider === 'ollama') {
+      checkOllamaUrl(normaliseOllamaUrl(this.connection.ollamaUrl ?? DEFAULT_OLLAMA_URL), this.options.allowedHosts);
     }
   }
 
@@ -131,8 +148,12 @@ export class AiClient {
   }
 
   private async ollamaModels(signal?: AbortSignal): Promise<AiModel[]> {
-    const { models } = await this.ollamaApi!.get<{ models?: OllamaModel[] }>('/api/tags', { signal });
-    return (models ?? []).map((m) => ({
+    const reply = await this.ollamaApi!.get<unknown>('/api/tags', { signal });
+    const models = (reply as { models?: unknown } | null)?.models;
+    if (!Array.isArray(models) || !models.every((m) => typeof (m as OllamaModel | null)?.name === 'string')) {
+      throw new UpstreamError('AI_NOT_OLLAMA', `${this.where()} ne répond pas comme Ollama (/api/tags)`, 'error');
+    }
+    return (models as OllamaModel[]).map((m) => ({
       id: m.name,
       name: m.name,
       detail:
@@ -141,14 +162,17 @@ export class AiClient {
     }));
   }
 
+  /** "Ollama à http://…": the user's own URL, the one thing of theirs an Ollama error repeats. */
+  private where(): string {
+    return `${this.name} à ${normaliseOllamaUrl(this.connection.ollamaUrl ?? DEFAULT_OLLAMA_URL)}`;
+  }
+
   private mapError(error: unknown, signal?: AbortSignal, model?: string): AppError {
-    if (error instanceof AppError) return error;
+    // A refusal of the URL itself (checked again on each request) comes back wrapped by the SDK.
+    const own = ownError(error);
+    if (own) return own;
     const fail = (code: string, failure: UpstreamFailure, message: string, field?: string) =>
       new UpstreamError(code, message, failure, field);
-    const where =
-      this.connection.provider === 'ollama'
-        ? ` à ${normaliseOllamaUrl(this.connection.ollamaUrl ?? DEFAULT_OLLAMA_URL)}`
-        : '';
     const seconds = (this.options.timeoutMs / 1000).toLocaleString('fr-FR');
     // The caller's signal ends either on its deadline (AbortSignal.timeout) or because the browser gave up.
     const deadlinePassed = signal?.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
@@ -162,8 +186,9 @@ export class AiClient {
         `${this.name} n'a pas répondu en ${seconds} s : réessayez ou choisissez un modèle plus rapide`,
       );
     }
+    if (this.connection.provider === 'ollama') return this.ollamaError(error, model);
     if (error instanceof APIConnectionError) {
-      return fail('AI_UNREACHABLE', 'unavailable', `${this.name} est injoignable${where} : ${connectionCause(error)}`);
+      return fail('AI_UNREACHABLE', 'unavailable', `${this.name} est injoignable : ${connectionCause(error)}`);
     }
     if (!(error instanceof APIError)) {
       return fail(
@@ -177,7 +202,7 @@ export class AiClient {
       return fail('AI_AUTH_FAILED', 'auth', `${this.name} a refusé la clé API : ${detail}`, 'apiKey');
     }
     if (error instanceof NotFoundError) {
-      const what = model ? `Modèle « ${model} » introuvable chez ${this.name}` : `${this.name} introuvable${where}`;
+      const what = model ? `Modèle « ${model} » introuvable chez ${this.name}` : `${this.name} introuvable`;
       return fail('AI_NOT_FOUND', 'not_found', `${what} : ${detail}`, model ? 'model' : undefined);
     }
     if (error instanceof RateLimitError) {
@@ -195,6 +220,52 @@ export class AiClient {
     }
     return fail('AI_REJECTED', 'rejected', `${this.name} a refusé la requête : ${detail}`);
   }
+
+  /**
+   * Ollama's errors in our words only: the URL is the user's, so nothing the server at it sends (body, headers,
+   * socket error) is repeated, and a connection that was not made reads the same whatever stopped it.
+   */
+  private ollamaError(error: unknown, model?: string): AppError {
+    const where = this.where();
+    if (error instanceof APIConnectionError) {
+      return new UpstreamError('AI_UNREACHABLE', `${where} est injoignable`, 'unavailable');
+    }
+    if (!(error instanceof APIError) || !error.status) {
+      return new UpstreamError('AI_ERROR', `${where} a renvoyé une réponse illisible`, 'error');
+    }
+    const status = error.status;
+    if (status >= 300 && status < 400) {
+      return new UpstreamError(
+        'AI_REDIRECT',
+        `${where} a répondu par une redirection (HTTP ${status}), qui n'est pas suivie : indiquez l'URL d'Ollama elle-même`,
+        'error',
+      );
+    }
+    if (status === 404 && model) {
+      return new UpstreamError(
+        'AI_NOT_FOUND',
+        `Modèle « ${model} » introuvable : ${where} a refusé avec HTTP 404 (modèle non téléchargé ?)`,
+        'not_found',
+        'model',
+      );
+    }
+    if (status === 404) {
+      return new UpstreamError('AI_NOT_FOUND', `${where} a refusé avec HTTP 404 : est-ce bien Ollama ?`, 'not_found');
+    }
+    if (status >= 500)
+      return new UpstreamError('AI_UNAVAILABLE', `${where} est en erreur (HTTP ${status})`, 'unavailable');
+    return new UpstreamError('AI_REJECTED', `${where} a refusé avec HTTP ${status}`, 'rejected');
+  }
+}
+
+/** One of our errors, as thrown or as the cause under the SDK's wrappers. */
+function ownError(error: unknown): AppError | null {
+  let current = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    if (current instanceof AppError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 /**

@@ -3,12 +3,10 @@ import { ConflictError, ValidationError } from '../errors';
 import { User } from '../db/models';
 import { parse, z } from '../validation';
 import { DEFAULT_OLLAMA_URL, normaliseOllamaUrl, type AiConnection } from './ai-client';
+import { checkOllamaUrl, checkOllamaUrlResolved } from './ollama-url';
 
-const httpUrl = z
-  .string()
-  .trim()
-  .max(500, { error: '500 caractères au plus' })
-  .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), { error: 'URL http(s) attendue' });
+// The hosts allowed are checked after the schema (checkOllamaUrl), where AI_ALLOWED_HOSTS is known.
+const httpUrl = z.string().trim().max(500, { error: '500 caractères au plus' });
 const apiKey = z.string().trim().max(500, { error: '500 caractères au plus' });
 
 export const aiSettingsSchema = z
@@ -57,12 +55,19 @@ function storedKey(user: User, secret: string): string | undefined {
  * Saves the AI settings. Switching a provider on needs what it runs on (a key for OpenRouter) and a model; switching
  * both off keeps the key and URL, so switching back on needs nothing typed again.
  */
-export async function saveAiSettings(user: User, input: unknown, secret: string): Promise<User> {
+export async function saveAiSettings(
+  user: User,
+  input: unknown,
+  options: { secret: string; allowedHosts: readonly string[] },
+): Promise<User> {
+  const { secret } = options;
   const data = parse(aiSettingsSchema, input, LABELS);
   const patch: Partial<User> = { ai_provider: data.provider };
   if (data.apiKey === null) patch.ai_api_key_enc = null;
   else if (data.apiKey) patch.ai_api_key_enc = encryptCredentials({ apiKey: data.apiKey }, secret, user.id);
-  if (data.ollamaUrl !== undefined) patch.ai_ollama_url = normaliseOllamaUrl(data.ollamaUrl);
+  if (data.ollamaUrl !== undefined) {
+    patch.ai_ollama_url = normaliseOllamaUrl((await checkOllamaUrlResolved(data.ollamaUrl, options.allowedHosts)).href);
+  }
   if (data.model !== undefined) patch.ai_model = data.model || null;
 
   const keyAfter = patch.ai_api_key_enc !== undefined ? patch.ai_api_key_enc : user.ai_api_key_enc;
@@ -77,8 +82,14 @@ export async function saveAiSettings(user: User, input: unknown, secret: string)
 }
 
 /** How to reach the provider of a models request: the form's values, else what is stored. */
-export function connectionForModels(user: User, input: unknown, secret: string): AiConnection {
+export function connectionForModels(
+  user: User,
+  input: unknown,
+  options: { secret: string; allowedHosts: readonly string[] },
+): AiConnection {
+  const { secret } = options;
   const data = parse(aiModelsSchema, input, LABELS);
+  if (data.ollamaUrl !== undefined) checkOllamaUrl(data.ollamaUrl, options.allowedHosts);
   if (data.provider === 'openrouter') {
     const key = data.apiKey || storedKey(user, secret);
     if (!key) throw new ValidationError('Clé API OpenRouter : obligatoire', 'apiKey');

@@ -1,6 +1,27 @@
 // Binance's documented payloads parse; garbage is reported, never thrown.
-import { describeWithFixtures, fixture } from '../../test/helpers/fixtures';
+import { toTradeEvent } from '../../test/fakes/binance-server';
+import { describeWithFixtures, fixture, haveFixtures } from '../../test/helpers/fixtures';
+import { xrpEthTrades } from '../../test/helpers/market-data';
 import { parseFeedMessage } from './binance-messages';
+
+describe('trades as Binance documents them', () => {
+  const aggTrade = xrpEthTrades()[0]!;
+  const trade = toTradeEvent(aggTrade);
+  it.each([
+    ['aggTrade', aggTrade],
+    ['trade', trade],
+    ['combined aggTrade', { stream: 'xrpeth@aggTrade', data: aggTrade }],
+    ['combined trade', { stream: 'xrpeth@trade', data: trade }],
+  ])('%s is a trade', (_name, message) => {
+    expect(parseFeedMessage(JSON.stringify(message))).toEqual({
+      kind: 'trade',
+      symbol: 'XRPETH',
+      price: aggTrade.p,
+      quantity: aggTrade.q,
+      time: aggTrade.T,
+    });
+  });
+});
 
 describeWithFixtures("Binance's documented stream payloads", () => {
   it.each([
@@ -49,14 +70,16 @@ describe('garbage', () => {
   });
 });
 
-describeWithFixtures('the fast path', () => {
-  it('reads 12,477 real aggTrade events exactly as the full JSON parse does', () => {
-    const lines = fixture('trades/binance_XRPETH_aggTrade_ws_events_derived.jsonl').trim().split('\n');
+describe('the fast path', () => {
+  it(`reads ${haveFixtures ? '12,477 real' : 'generated'} aggTrade events exactly as the full JSON parse does`, () => {
+    const lines = haveFixtures
+      ? fixture('trades/binance_XRPETH_aggTrade_ws_events_derived.jsonl').trim().split('\n')
+      : xrpEthTrades().map((event) => JSON.stringify(event));
     for (const line of lines) {
       // Spaces after the colons send the same message through the full parse.
       const slow = parseFeedMessage(JSON.stringify(JSON.parse(line), null, 1));
       expect(parseFeedMessage(line)).toEqual(slow);
     }
-    expect(lines).toHaveLength(12_477);
+    expect(lines).toHaveLength(haveFixtures ? 12_477 : xrpEthTrades().length);
   });
 });

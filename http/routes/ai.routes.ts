@@ -3,6 +3,8 @@ import { Router } from 'express';
 import { AiClient, type AiConnection } from '../../core/ai/ai-client';
 import { activeConnection, connectionForModels, saveAiSettings, toPublicAiSettings } from '../../core/ai/ai-settings';
 import { proposeStrategy } from '../../core/ai/strategy-assistant';
+import { validationLimits } from '../../core/sandbox/limits';
+import { validateInPool } from '../../core/sandbox/sandbox-pool-tasks';
 import { parse, z } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { currentUser } from '../auth.middleware';
@@ -32,22 +34,28 @@ function requestSignal(res: Response, timeoutMs: number): AbortSignal {
 export function aiRoutes(deps: AppDeps): Router {
   const router = Router();
   const secret = deps.config.SECRET_KEY;
+  const allowedHosts = deps.config.AI_ALLOWED_HOSTS;
+  const sandbox = deps.sandbox!;
   const client = (connection: AiConnection) =>
-    new AiClient(connection, { openrouterUrl: deps.config.OPENROUTER_URL, timeoutMs: deps.config.AI_TIMEOUT_MS });
+    new AiClient(connection, {
+      openrouterUrl: deps.config.OPENROUTER_URL,
+      timeoutMs: deps.config.AI_TIMEOUT_MS,
+      allowedHosts,
+    });
 
   router.get('/settings', (_req, res) => {
     res.json(toPublicAiSettings(currentUser(res), secret));
   });
 
   router.put('/settings', async (req, res) => {
-    const user = await saveAiSettings(currentUser(res), req.body, secret);
+    const user = await saveAiSettings(currentUser(res), req.body, { secret, allowedHosts });
     req.log?.info({ userId: user.id, provider: user.ai_provider, model: user.ai_model }, 'ai settings saved');
     res.json(toPublicAiSettings(user, secret));
   });
 
   /** POST, not GET: the request may carry a key the user has just typed, which must not sit in a URL or a log. */
   router.post('/models', async (req, res) => {
-    const connection = connectionForModels(currentUser(res), req.body, secret);
+    const connection = connectionForModels(currentUser(res), req.body, { secret, allowedHosts });
     res.json(await client(connection).listModels(requestSignal(res, deps.config.AI_TIMEOUT_MS)));
   });
 
@@ -58,7 +66,8 @@ export function aiRoutes(deps: AppDeps): Router {
       model,
       prompt,
       code,
-      limits: { memoryMb: deps.config.SANDBOX_MEMORY_MB, timeoutMs: deps.config.SANDBOX_TIMEOUT_MS },
+      validate: (candidate) =>
+        validateInPool(sandbox, `user:${currentUser(res).id}`, candidate, validationLimits(deps.config)),
       signal: requestSignal(res, deps.config.AI_TIMEOUT_MS),
     });
     res.json(proposal);

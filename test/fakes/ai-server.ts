@@ -23,6 +23,11 @@ export class FakeAiServer {
   /** Requests whose client hung up before the answer. */
   abandoned = 0;
   readonly validKeys = new Set<string>();
+  /**
+   * When set, every request gets this answer instead of the provider's: a redirect, an error page, a server that
+   * is not the provider. Its body is what no error message of ours may repeat.
+   */
+  raw: { status: number; headers?: Record<string, string>; body: string } | null = null;
   models: string[];
   private readonly server: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -66,6 +71,11 @@ export class FakeAiServer {
     res.on('close', () => {
       if (!res.writableEnded) this.abandoned++;
     });
+    if (this.raw) {
+      res.writeHead(this.raw.status, this.raw.headers ?? { 'content-type': 'text/html' });
+      res.end(this.raw.body);
+      return;
+    }
     const send = (status: number, payload: unknown) => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixture } from '../helpers/fixtures';
+import { fixture, haveFixtures } from '../helpers/fixtures';
+import { GENERATED_ACCOUNT, GENERATED_TICKER, generatedExchangeInfo } from './binance-documents';
 import { BinanceReject, FakeOrderBook, type FakeOrder } from './binance-orders';
 
 function withExtraSymbols(exchangeInfo: string, count: number): string {
@@ -22,8 +23,9 @@ export interface FakeAccount {
 
 /**
  * A local Binance spot REST server for ccxt's real `binance` class: the endpoints our flows call, in the documented
- * formats of ../shared/fixtures/binance, with HMAC-SHA256 signatures and API keys checked as Binance does (an
- * unknown key answers -2015, a bad signature -1022). Every request is recorded with its arrival time.
+ * formats of ../shared/fixtures/binance (its real documents, or ones built in their format when they are absent),
+ * with HMAC-SHA256 signatures and API keys checked as Binance does (an unknown key answers -2015, a bad signature
+ * -1022). Every request is recorded with its arrival time.
  */
 export class FakeBinanceRest {
   /** Every request received; `apiKey` is set on the account's (signed) ones, public ones carry none. */
@@ -43,12 +45,20 @@ export class FakeBinanceRest {
   klinesRequests = 0;
   private readonly server: Server;
   private readonly accounts = new Map<string, FakeAccount>();
-  private readonly exchangeInfo: string = fixture('binance/rest/exchangeInfo_real_trimmed.json');
-  private readonly tickerTemplate = (
-    JSON.parse(fixture('ccxt/binance_static_response_spot_subset.json')) as {
-      methods: { fetchTicker: { httpResponse: Record<string, unknown> }[] };
-    }
-  ).methods.fetchTicker[0]!.httpResponse;
+  // The real documents when the shared fixtures are there; documents of the same format built here otherwise.
+  private readonly exchangeInfo: string = haveFixtures
+    ? fixture('binance/rest/exchangeInfo_real_trimmed.json')
+    : generatedExchangeInfo();
+  private readonly tickerTemplate = haveFixtures
+    ? (
+        JSON.parse(fixture('ccxt/binance_static_response_spot_subset.json')) as {
+          methods: { fetchTicker: { httpResponse: Record<string, unknown> }[] };
+        }
+      ).methods.fetchTicker[0]!.httpResponse
+    : GENERATED_TICKER;
+  private readonly accountTemplate = haveFixtures
+    ? (JSON.parse(fixture('binance/rest/account_response.json')) as Record<string, unknown>)
+    : GENERATED_ACCOUNT;
 
   /**
    * `extraSymbols` adds that many USDT pairs to the real exchangeInfo, each a copy of BTCUSDT's entry under another
@@ -115,8 +125,7 @@ export class FakeBinanceRest {
       const params = new URLSearchParams([url.search.slice(1), body].filter(Boolean).join('&'));
       const route = `${req.method} ${url.pathname}`;
       if (route === 'GET /api/v3/account') {
-        const template = JSON.parse(fixture('binance/rest/account_response.json')) as Record<string, unknown>;
-        return reply(200, { ...template, balances: account.balances, updateTime: Date.now() });
+        return reply(200, { ...this.accountTemplate, balances: account.balances, updateTime: Date.now() });
       }
       if (route === 'POST /api/v3/order') {
         const order = this.book.place(account.apiKey, params, Date.now());

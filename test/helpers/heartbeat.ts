@@ -11,26 +11,18 @@ import { openQueue } from '../../queues/connection';
 import { QUEUES } from '../../queues/names';
 import { FakeBinance, type AggTradeEvent } from '../fakes/binance-server';
 import { uniqueName } from './app';
-import { fixture } from './fixtures';
 import { ManualClock } from './manual-clock';
 
 export const MINUTE = 60_000;
 export const GRACE_MS = 1_000;
 
-/** The 12,477 real XRP/ETH aggTrade events, in order. */
-export function realTrades(): AggTradeEvent[] {
-  return fixture('trades/binance_XRPETH_aggTrade_ws_events_derived.jsonl')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as AggTradeEvent);
-}
-
 import { until } from './wait';
 
 export { until };
+export { xrpEthTrades } from './market-data';
 
 /**
- * Heartbeat actors on the test database and Redis, reading a fake Binance that replays real trades, all on one
+ * Heartbeat actors on the test database and Redis, reading a fake Binance that replays trades, all on one
  * manual clock. `runMinutes` plays the market minute by minute: sends the minute's trades, waits until the
  * connected actor has them, then moves the clock past the boundary and waits for the closes to be stored.
  */

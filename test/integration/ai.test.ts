@@ -51,6 +51,14 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/** A port that accepts connections and closes them at once, before any HTTP: not Ollama, not reachable either. */
+async function hangingUpUrl(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 async function withOllama(client: Client, model = 'qwen2.5-coder:7b'): Promise<void> {
   const res = await client.send('put', '/api/ai/settings', { provider: 'ollama', ollamaUrl, model });
   expect(res.status).toBe(200);
@@ -102,7 +110,10 @@ describe('settings', () => {
       model: 'm',
     });
     expect(badUrl.status).toBe(400);
-    expect(badUrl.body.error).toMatchObject({ field: 'ollamaUrl', message: 'URL Ollama : URL http(s) attendue' });
+    expect(badUrl.body.error).toMatchObject({
+      field: 'ollamaUrl',
+      message: 'URL Ollama : URL http(s) attendue, hôte écrit en clair (ex. http://localhost:11434)',
+    });
     const noModel = await client.send('put', '/api/ai/settings', { provider: 'ollama', ollamaUrl });
     expect(noModel.status).toBe(400);
     expect(noModel.body.error.field).toBe('model');
@@ -177,15 +188,22 @@ describe('models', () => {
     ]);
   });
 
-  it('says when Ollama cannot be reached', async () => {
+  it('says when Ollama cannot be reached, in the same words whatever stopped the connection', async () => {
     const client = await signedInClient(app);
     const closed = await closedPortUrl();
-    const res = await client.send('post', '/api/ai/models', { provider: 'ollama', ollamaUrl: closed });
-    expect(res.status).toBe(503);
-    expect(res.body.error).toMatchObject({
-      code: 'AI_UNREACHABLE',
-      message: `Ollama est injoignable à ${closed} : connexion refusée`,
-    });
+    const hangUp = await hangingUpUrl();
+    try {
+      for (const url of [closed, hangUp.url]) {
+        const res = await client.send('post', '/api/ai/models', { provider: 'ollama', ollamaUrl: url });
+        expect({ url, status: res.status, error: res.body.error }).toMatchObject({
+          url,
+          status: 503,
+          error: { code: 'AI_UNREACHABLE', message: `Ollama à ${url} est injoignable` },
+        });
+      }
+    } finally {
+      await hangUp.close();
+    }
   });
 });
 
@@ -260,7 +278,7 @@ describe('strategy proposals', () => {
     expect(res.body.error).toMatchObject({
       code: 'AI_NOT_FOUND',
       field: 'model',
-      message: 'Modèle « mistral:7b » introuvable chez Ollama : model "mistral:7b" not found, try pulling it first',
+      message: `Modèle « mistral:7b » introuvable : Ollama à ${ollamaUrl} a refusé avec HTTP 404 (modèle non téléchargé ?)`,
     });
   });
 
