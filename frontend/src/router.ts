@@ -1,13 +1,16 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
-import AccountView from '@/views/AccountView.vue';
-import HeartbeatView from '@/views/HeartbeatView.vue';
-import ManualTradingView from '@/views/ManualTradingView.vue';
-import StrategiesView from '@/views/StrategiesView.vue';
-import BacktestView from '@/views/BacktestView.vue';
 import AppLayout from '@/components/layout/AppLayout.vue';
 import LoginView from '@/views/LoginView.vue';
-import PlaceholderView from '@/views/PlaceholderView.vue';
+
+// Each page's code (and its heavy libraries: the code editor, the charts) loads when the page is first opened, so
+// the login page and the layout stay small; the layout and the login page come with the first load.
+const HeartbeatView = () => import('@/views/HeartbeatView.vue');
+const ManualTradingView = () => import('@/views/ManualTradingView.vue');
+const StrategiesView = () => import('@/views/StrategiesView.vue');
+const BacktestView = () => import('@/views/BacktestView.vue');
+const AccountView = () => import('@/views/AccountView.vue');
+const PlaceholderView = () => import('@/views/PlaceholderView.vue');
 
 /** Menu pages not built yet, with the module that brings each. */
 const upcoming = [

@@ -1,14 +1,20 @@
 /// <reference lib="dom" />
 // Brokers and manual trading in Chromium, against the fake Binance: adding a Binance account in the brokers modal
-// (tested before saving, balance shown), reloading the markets from the status bar with its progress, and a paper
-// buy from the manual trading page, confirmed, showing in the portfolio and the latest trades.
+// (tested before saving, balance shown), reloading the markets from the status bar with its progress, a paper buy
+// from the Trading manuel page whose confirmation names everything, bad orders named before any confirmation,
+// cancelling, the trade log's filter, the remembered broker, and the page in English.
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
-import { describeWithFixtures } from '../helpers/fixtures';
 import { KEY, SECRET, startTradingStack } from '../helpers/trading';
 
-describeWithFixtures('brokers and manual trading pages', () => {
+/** A table row's cells, the French no-break spaces written as plain spaces. */
+async function cells(page: Page, testId: string): Promise<string[]> {
+  const texts = await page.getByTestId(testId).locator('td').allTextContents();
+  return texts.map((t) => t.replace(/[\u202f\u00a0]/g, ' ').trim());
+}
+
+describe('brokers and manual trading pages', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   let server: { url: string; close(): Promise<void> };
   let browser: Browser;
@@ -20,6 +26,7 @@ describeWithFixtures('brokers and manual trading pages', () => {
     browser = await launchBrowser();
     page = await registeredPage(browser, server.url, uniqueName('Tr'), { width: 1400, height: 950 });
     await page.getByTestId('statusbar').waitFor();
+    page.setDefaultTimeout(10_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -45,7 +52,9 @@ describeWithFixtures('brokers and manual trading pages', () => {
     await page.getByTestId('cred-apiKey').fill(KEY);
     await page.getByTestId('broker-save').click();
     await page.getByTestId('broker-tested').waitFor();
-    expect(await page.getByTestId('broker-tested').textContent()).toContain('20000');
+    // The balance the connection test read, written the French way.
+    expect(await cells(page, 'asset-USDT')).toEqual(['USDT', '20 000', '0', '20 000']);
+    expect(await cells(page, 'asset-BTC')).toEqual(['BTC', '0,5', '0', '0,5']);
     await screenshot(page, 'brokers-modal');
     await page.getByTestId('broker-done').click();
     await page.getByTestId('brokers-card').getByText('Binance perso').waitFor();
@@ -70,32 +79,157 @@ describeWithFixtures('brokers and manual trading pages', () => {
     stack.fake.exchangeInfoDelayMs = 0;
   });
 
-  it('buys on the paper broker: quantity gives the amount, confirmed, shown in portfolio and trades', async () => {
+  it('buys on the paper broker: quantity gives the amount, confirmation names everything, shown in portfolio', async () => {
     await page.goto(`${server.url}/trading-manuel`);
     const brokerLabel = await page.getByTestId('trading-broker').locator('option:checked').textContent();
     expect(brokerLabel).toContain('Paper');
     await page.getByTestId('asset-USDT').waitFor();
+    // French grouping and decimals, the currency after the total.
+    expect(await cells(page, 'asset-USDT')).toEqual(['USDT', '10 000', '0', '10 000', '10 000,00']);
+    expect(await page.getByTestId('portfolio-total').textContent()).toMatch(/Total : 10\s000,00\sUSD/);
     await page.getByTestId('symbol-BTC/USDT').click();
-    await page.getByText('Dernier prix : 26000').waitFor();
-    await page.getByTestId('order-quantity').fill('0.05');
+    await page.getByText(/Dernier prix : 26\s000,00/).waitFor();
+    expect(await page.getByTestId('order-available').textContent()).toMatch(/Disponible : 10\s000(,00)?\sUSDT/);
+    await page.getByTestId('price-chart').locator('canvas').first().waitFor();
+    // A decimal comma, as a French user types it.
+    await page.getByTestId('order-quantity').fill('0,05');
     expect(await page.getByTestId('order-amount').inputValue()).toBe('1300');
-    await page.getByTestId('order-buy').click();
-    expect(await page.getByTestId('confirm-message').textContent()).toContain('0.05 BTC');
-    await screenshot(page, 'order-confirm');
+    await page.getByTestId('order-submit').click();
+    const message = await page.getByTestId('confirm-message').textContent();
+    expect(message).toBe('Acheter 0,05 BTC sur BTC/USDT, ordre au marché, via « Paper trading » ?');
+    expect(await page.getByTestId('confirm-price').textContent()).toMatch(/^26\s000,00\sUSDT$/);
+    expect(await page.getByTestId('confirm-cost').textContent()).toMatch(/^1\s300,00\sUSDT$/);
+    expect(await page.getByTestId('confirm-fee').textContent()).toMatch(/^1,3\sUSDT$/);
+    expect(await page.getByTestId('confirm-details').textContent()).toContain('Frais estimés (0,1 %)');
+    await screenshot(page, 'manual-trading-confirm');
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('order-result').waitFor();
     await page.getByTestId('asset-BTC').waitFor();
-    expect(await page.getByTestId('asset-BTC').textContent()).toContain('0.05');
+    expect((await cells(page, 'asset-BTC')).slice(0, 4)).toEqual(['BTC', '0,05', '0', '0,05']);
     expect(await page.getByTestId('trades').textContent()).toContain('exécuté');
+    expect(await page.getByTestId('trades').textContent()).toMatch(/26\s026 USDT/);
+    // The success message describes that order only: typing another one removes it.
+    await page.getByTestId('order-quantity').fill('0,01');
+    expect(await page.getByTestId('order-result').count()).toBe(0);
+  });
 
-    // Too many decimals: refused next to the quantity, nothing bought.
-    await page.getByTestId('order-quantity').fill('0.0000001');
-    await page.getByTestId('order-buy').click();
+  it("names a bad quantity, amount or price before the confirmation, with the server's words", async () => {
+    const cases: [string, string][] = [
+      ['0,0000001', 'Quantité : 5 décimales au plus (pas de 0.00001)'],
+      ['0', 'Quantité : doit être supérieur à 0'],
+      ['-1', 'Quantité : doit être supérieur à 0'],
+      ['1', 'Quantité : plus que le solde libre'],
+      ['0,0001', 'Montant : minimum 5 USDT (2.6 demandé)'],
+    ];
+    for (const [value, expected] of cases) {
+      await page.getByTestId('order-quantity').fill(value);
+      await page.getByTestId('order-submit').click();
+      const error = page.getByTestId('order-quantity-error');
+      await error.waitFor();
+      expect(await error.textContent()).toContain(expected);
+      expect(await page.getByTestId('confirm-message').count()).toBe(0);
+    }
+    await page.getByTestId('order-quantity').fill('0,0000001');
+    await page.getByTestId('order-submit').click();
+    await screenshot(page, 'manual-trading-precheck');
+    // Selling: 100 % of the free BTC, on the quantity grid; more than that is refused.
+    await page.getByTestId('order-side-sell').click();
+    await page.getByTestId('order-share-100').click();
+    expect(await page.getByTestId('order-quantity').inputValue()).toBe('0,05');
+    await page.getByTestId('order-quantity').fill('0,06');
+    await page.getByTestId('order-submit').click();
+    expect(await page.getByTestId('order-quantity-error').textContent()).toBe(
+      'Quantité : plus que le solde libre (0.05 BTC)',
+    );
+    // A limit order starts at the last price; a price off the grid is refused.
+    await page.getByTestId('order-side-buy').click();
+    await page.getByTestId('type-limit').click();
+    expect(await page.getByTestId('order-price').inputValue()).toBe('26000');
+    await page.getByTestId('order-price').fill('25000,001');
+    await page.getByTestId('order-quantity').fill('0,01');
+    await page.getByTestId('order-submit').click();
+    expect(await page.getByTestId('order-price-error').textContent()).toBe('Prix : 2 décimales au plus (pas de 0.01)');
+  });
+
+  it('rests a limit order, cancels it after "Annuler l\'ordre", and hides refused attempts unless asked', async () => {
+    await page.getByTestId('order-price').fill('20000');
+    await page.getByTestId('order-quantity').fill('0,01');
+    await page.getByTestId('order-submit').click();
+    expect(await page.getByTestId('confirm-message').textContent()).toContain('ordre limite à 20\u202f000,00 USDT');
     await page.getByTestId('confirm-ok').click();
-    await page.getByTestId('order-quantity-error').waitFor();
-    expect(await page.getByTestId('order-quantity-error').textContent()).toContain('5 décimales au plus');
-    await page.getByTestId('order-quantity').fill('0.05');
-    await page.getByTestId('order-amount').click();
+    const open = page.locator('[data-testid^="open-order-"]');
+    await open.first().waitFor();
+    await open.first().getByRole('button').click();
+    await page.getByRole('button', { name: "Garder l'ordre" }).waitFor();
+    await page.getByRole('button', { name: "Annuler l'ordre" }).click();
+    await page.getByText('Aucun ordre ouvert').waitFor();
+
+    // Attempts the server refuses (sent past the page's checks) stay in the log, hidden by default: more than a
+    // page of them, so the list reads on through the history to the trades it keeps.
+    const statuses = await page.evaluate(async () => {
+      const { token } = (await (await fetch('/api/auth/csrf')).json()) as { token: string };
+      const out: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const res = await fetch('/api/trading/orders', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+          body: JSON.stringify({ symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.0000001' }),
+        });
+        out.push(res.status);
+      }
+      return out;
+    });
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    await page.reload();
+    await page.getByTestId('trades').getByText('exécuté').first().waitFor();
+    const rows = page.getByTestId('trades').locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await page.getByTestId('trades').locator('tbody').textContent()).not.toContain('refusé');
+    await page.getByTestId('hide-refused').uncheck({ force: true });
+    await page.getByTestId('trades').locator('tbody').getByText('refusé').first().waitFor();
+    expect(await rows.count()).toBe(23);
+    expect(await rows.first().textContent()).toContain('5 décimales au plus');
+    await screenshot(page, 'manual-trading-refused');
+    await page.getByTestId('hide-refused').check({ force: true });
+  });
+
+  it('says why the pair list is empty, and remembers the last broker chosen', async () => {
+    await page.getByTestId('symbol-search').fill('zzz');
+    await page.getByText('Aucun résultat').waitFor();
+    await page.getByTestId('symbol-search').fill('');
+    await page.getByTestId('quote-USDC').click();
+    await page.getByText('Aucune paire USDC sur cet exchange').waitFor();
+    await page.getByTestId('quote-USDT').click();
+    await page.getByTestId('symbol-BTC/USDT').click();
+    await page.getByText(/Dernier prix : 26\s000,00/).waitFor();
+    await page.getByTestId('order-quantity').fill('0,01');
+    // The whole page, down to the latest trades.
+    await page.setViewportSize({ width: 1400, height: 1250 });
     await screenshot(page, 'manual-trading');
+    await page.setViewportSize({ width: 1400, height: 950 });
+
+    await page.getByTestId('trading-broker').selectOption({ label: 'Binance perso (Binance)' });
+    await page.getByTestId('asset-BTC').waitFor();
+    await page.reload();
+    await page.getByTestId('asset-BTC').waitFor();
+    expect(await page.getByTestId('trading-broker').locator('option:checked').textContent()).toContain('Binance perso');
+    await page.getByTestId('trading-broker').selectOption({ label: 'Paper trading' });
+  });
+
+  it('speaks English in English mode, checks included', async () => {
+    await page.goto(`${server.url}/compte`);
+    await page.getByTestId('language').selectOption('en');
+    await page.getByText('Brokers').first().waitFor();
+    await page.goto(`${server.url}/trading-manuel`);
+    await page.getByRole('heading', { name: 'Manual trading' }).waitFor();
+    await page.getByTestId('symbol-BTC/USDT').click();
+    await page.getByText('Last price: 26,000.00').waitFor();
+    await page.getByTestId('order-quantity').fill('0');
+    await page.getByTestId('order-submit').click();
+    expect(await page.getByTestId('order-quantity-error').textContent()).toBe('Quantity: must be greater than 0');
+    expect(await page.getByTestId('trades').textContent()).toContain('Latest trades');
+    await screenshot(page, 'manual-trading-en');
+    await page.goto(`${server.url}/compte`);
+    await page.getByTestId('language').selectOption('fr');
   });
 });

@@ -44,6 +44,8 @@ export interface SymbolItem {
   minCost: string | null;
   amountStep: string | null;
   priceStep: string | null;
+  /** The taker fee rate ('0.001'), for the confirmation's estimated fee. */
+  takerFee: string | null;
 }
 
 export interface SymbolPage {
@@ -52,6 +54,22 @@ export interface SymbolPage {
   page: number;
   pageSize: number;
   items: SymbolItem[];
+}
+
+/** One candle of `GET /api/trading/ohlcv`, prices as decimal strings, `time` in ms. */
+export interface PriceCandle {
+  time: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
+export interface OhlcvReply {
+  symbol: string;
+  timeframe: string;
+  candles: PriceCandle[];
 }
 
 export interface MarketsStatus {
