@@ -6,16 +6,16 @@ import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { startBacktestWorker } from '../helpers/brokers';
 import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
-import { describeWithFixtures, fixture } from '../helpers/fixtures';
+import { btcHourlyCandles } from '../helpers/market-data';
 import { startTradingStack } from '../helpers/trading';
 
-describeWithFixtures('strategies and backtest pages', () => {
+describe('strategies and backtest pages', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   let server: { url: string; close(): Promise<void> };
   let host: { close(): Promise<void> };
   let browser: Browser;
   let page: Page;
-  const rows = (JSON.parse(fixture('ohlcv/binance_spot_BTC_USDT-1h.json')) as number[][]).slice(40_000, 41_500);
+  const rows = btcHourlyCandles(40_000, 41_500);
 
   beforeAll(async () => {
     stack = await startTradingStack({}, false);

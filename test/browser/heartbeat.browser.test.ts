@@ -5,10 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import { announceLiveness } from '../../core/liveness';
 import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
 import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
-import { describeWithFixtures } from '../helpers/fixtures';
-import { HeartbeatHarness, MINUTE, realTrades, until } from '../helpers/heartbeat';
+import { HeartbeatHarness, MINUTE, until, xrpEthTrades } from '../helpers/heartbeat';
 
-describeWithFixtures('Heartbeat page', () => {
+describe('Heartbeat page', () => {
   let app: TestApp;
   let server: { url: string; close(): Promise<void> };
   let browser: Browser;
@@ -20,7 +19,7 @@ describeWithFixtures('Heartbeat page', () => {
     app = await startTestApp();
     server = await listen(app);
     browser = await launchBrowser();
-    const trades = realTrades();
+    const trades = xrpEthTrades();
     const day = trades[0]!.T - (trades[0]!.T % (4 * 3_600_000));
     h = await new HeartbeatHarness(trades, day + 5_000, app.config.QUEUE_PREFIX).listen();
     await h.db('candles').where({ symbol: 'XRPETH' }).delete();

@@ -2,14 +2,14 @@ import type { ServerEventPayload } from '../../core/realtime/events';
 import { EXAMPLE_STRATEGY } from '../../core/sandbox/templates';
 import { signedInClient, uniqueName, type Client } from '../helpers/app';
 import { startBacktestWorker } from '../helpers/brokers';
-import { describeWithFixtures, fixture } from '../helpers/fixtures';
+import { btcHourlyCandles } from '../helpers/market-data';
 import { startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
-describeWithFixtures('backtests', () => {
+describe('backtests', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   let host: { close(): Promise<void> };
-  const rows = (JSON.parse(fixture('ohlcv/binance_spot_BTC_USDT-1h.json')) as number[][]).slice(30_000, 33_000);
+  const rows = btcHourlyCandles(30_000, 33_000);
   const iso = (t: number) => new Date(t).toISOString();
   const events: ServerEventPayload<'backtest:progress'>[] = [];
 
@@ -35,14 +35,19 @@ describeWithFixtures('backtests', () => {
     return res.body.id;
   }
 
+  /** The import takes the file as the request body, the rest in the query string. */
+  async function upload(client: Client, source: string, format: 'csv' | 'json', file: string) {
+    if (!client.token) await client.csrf();
+    const query = new URLSearchParams({ source, symbol: 'BTC/USDT', timeframe: '1h', format });
+    return client.agent
+      .post(`/api/candles/import?${query}`)
+      .set('X-CSRF-Token', client.token)
+      .set('Content-Type', format === 'csv' ? 'text/csv' : 'application/json')
+      .send(file);
+  }
+
   async function importCandles(client: Client, source: string, data: number[][]) {
-    const res = await client.send('post', '/api/candles/import', {
-      source,
-      symbol: 'BTC/USDT',
-      timeframe: '1h',
-      format: 'json',
-      data: JSON.stringify(data),
-    });
+    const res = await upload(client, source, 'json', JSON.stringify(data));
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -187,33 +192,17 @@ describeWithFixtures('backtests', () => {
     const csv =
       'time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-01T01:00:00Z,1,x,0.5,1.5,10\n2024-01-01T02:00:00Z,1,0.1,0.5,1.5,10\n';
     const source = uniqueName('csv');
-    const refused = await client.send('post', '/api/candles/import', {
-      source,
-      symbol: 'BTC/USDT',
-      timeframe: '1h',
-      format: 'csv',
-      data: csv,
-    });
+    const refused = await upload(client, source, 'csv', csv);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toMatch(/ligne 3 : nombre illisible ; ligne 4 : high\/low incohérents/);
-    expect(Number((await stack.app.db('candles').where({ source }).count())[0].count)).toBe(0);
-    const reserved = await client.send('post', '/api/candles/import', {
-      source: 'binance',
-      symbol: 'BTC/USDT',
-      timeframe: '1h',
-      format: 'csv',
-      data: csv,
-    });
+    expect(refused.body.error.message).toBe(
+      'Fichier : ligne 3 : high : nombre illisible « x »\nligne 4 : high/low incohérents avec open/close',
+    );
+    expect(await stack.app.db('candle_sources').where({ name: source })).toHaveLength(0);
+    const reserved = await upload(client, 'binance', 'csv', csv);
     expect(reserved.status).toBe(400);
     expect(reserved.body.error.field).toBe('source');
     const good = csv.split('\n').slice(0, 2).join('\n');
-    const ok = await client.send('post', '/api/candles/import', {
-      source,
-      symbol: 'BTC/USDT',
-      timeframe: '1h',
-      format: 'csv',
-      data: good,
-    });
+    const ok = await upload(client, source, 'csv', good);
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ stored: 1, first: '2024-01-01T00:00:00.000Z' });
   });
@@ -239,5 +228,67 @@ describeWithFixtures('backtests', () => {
     expect(runtime.body.error.message).toMatch(
       /calculatePositionSize\(\) doit renvoyer un nombre positif ou nul, pas NaN/,
     );
+  });
+
+  describe('failures told in our own words', () => {
+    const ALL_IN = `class AllIn extends Strategy {
+  shouldLong() { return true; }
+  shouldShort() { return false; }
+  calculatePositionSize() { return this.balance; }
+  calculateStopLoss() { return 0; }
+  calculateTakeProfit() { return 0.4; }
+}`;
+
+    it('refuses a starting amount the results could not hold, and stores none of a database error', async () => {
+      const client = await signedInClient(stack.app);
+      const strategyId = await strategyOf(client, ALL_IN);
+      const tooBig = await client.send('post', '/api/backtests', {
+        strategyId,
+        source: 'binance',
+        symbol: 'BTC/USDT',
+        timeframe: '1h',
+        from: iso(rows[0][0]),
+        to: iso(rows[10][0]),
+        initialAmount: '999999999999999999',
+      });
+      expect(tooBig.status).toBe(400);
+      expect(tooBig.body.error.message).toMatch(/Montant de départ/);
+      // Prices gaining half their value every hour: a run all in multiplies its money far beyond 10⁶.
+      const source = uniqueName('rocket');
+      const start = Date.UTC(2020, 0, 1);
+      const rocket = Array.from({ length: 60 }, (_, k) => {
+        const open = 1.5 ** k;
+        return [start + k * 3600_000, open, open * 1.6, open * 0.99, open * 1.5, 1];
+      });
+      await importCandles(client, source, rocket);
+      const failed = await settled(
+        client,
+        await launch(client, {
+          strategyId,
+          source,
+          from: iso(start),
+          to: iso(start + 59 * 3600_000),
+          initialAmount: '1000000000000',
+        }),
+      );
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toBe('Résultat trop grand pour être enregistré : réduisez le montant de départ');
+    });
+
+    it('says the exchange is out of reach without its address (last: it stops the fake exchange)', async () => {
+      const client = await signedInClient(stack.app);
+      await stack.fake.close();
+      const failed = await settled(
+        client,
+        await launch(client, {
+          strategyId: await strategyOf(client, EXAMPLE_STRATEGY),
+          source: 'binance',
+          from: '2021-01-01T00:00:00.000Z',
+          to: '2021-01-03T00:00:00.000Z',
+        }),
+      );
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toBe('Binance est injoignable, réessayez plus tard');
+    });
   });
 });

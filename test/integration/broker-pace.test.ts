@@ -7,10 +7,9 @@ import { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { queueOptions, workerConnection } from '../../queues/connection';
 import { startBrokerWorkers } from '../helpers/brokers';
-import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
-describeWithFixtures('broker pace', () => {
+describe('broker pace', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   beforeAll(async () => {
     stack = await startTradingStack();

@@ -100,3 +100,21 @@ it('reports the heartbeat state with its open alerts', async () => {
     await app.db('alerts').whereRaw(`details->>'symbol' = ?`, [SYMBOL]).delete();
   }
 });
+
+it("words the heartbeat's last error itself, never with the socket's text", async () => {
+  const [{ id }] = await app
+    .db('heartbeat_status')
+    .insert({
+      is_connected: true,
+      last_error: 'connect ECONNREFUSED 10.9.8.7:9443 (proxy.internal.example)',
+      last_error_at: new Date(),
+    })
+    .returning('id');
+  try {
+    const res = await client.get('/api/heartbeat/status').expect(200);
+    expect(res.body.lastError).toBe('Connexion au flux Binance perdue (le détail est dans le journal du heartbeat)');
+    expect(JSON.stringify(res.body)).not.toMatch(/10\.9\.8\.7|internal\.example/);
+  } finally {
+    await app.db('heartbeat_status').where({ id }).delete();
+  }
+});

@@ -6,11 +6,10 @@ import { requestMissingMarkets } from '../../actors/markets/markets.actor';
 import { eventsChannel } from '../../core/realtime/publisher';
 import { openQueue } from '../../queues/connection';
 import { QUEUES } from '../../queues/names';
-import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
-describeWithFixtures('markets', () => {
+describe('markets', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   let queue: Queue;
   beforeAll(async () => {

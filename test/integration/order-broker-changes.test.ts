@@ -1,13 +1,12 @@
 // An order does not read its broker again once the web process and the broker actor have seen it (that read was on
 // the path of every order); the trade's insert checks the broker instead. These tests change the broker between two
 // orders and expect the second one to see the change: switched off, new credentials, deleted.
-import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
 const KEY2 = 'Q7gZpKw2mV9xT4rB8nL1cY6hJ3dF5sA0eU2iO7tR9wE4qM1zX8vC6bN3kH5gD2fS';
 const SECRET2 = 'P1oI9uY8tR7eW6qA5sD4fG3hJ2kL1zX0cV9bN8mQ7wE6rT5yU4iO3pA2sD1fG0hJ';
 
-describeWithFixtures('orders after their broker changed', () => {
+describe('orders after their broker changed', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   beforeAll(async () => {
     stack = await startTradingStack();

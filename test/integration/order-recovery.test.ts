@@ -3,12 +3,11 @@
 // order id, and records it: the exchange holds exactly one order, the user gets their answer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-describeWithFixtures('order recovery', () => {
+describe('order recovery', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   const children: ChildProcess[] = [];
 

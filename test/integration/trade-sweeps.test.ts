@@ -8,12 +8,11 @@ import { sweepOpenTrades, sweepPendingTrades } from '../../actors/broker/trade-s
 import { createLogger } from '../../core/logger';
 import { clientOrderId } from '../../core/trading/client-order-id';
 import { queueOptions } from '../../queues/connection';
-import { describeWithFixtures } from '../helpers/fixtures';
 import type { Client } from '../helpers/app';
 import { binanceBroker, paperBrokerOf, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
-describeWithFixtures('trade sweeps', () => {
+describe('trade sweeps', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   beforeAll(async () => {
     stack = await startTradingStack();

@@ -4,10 +4,9 @@
 import { Queue } from 'bullmq';
 import { brokerQueue } from '../../actors/broker/broker-jobs';
 import { queueOptions } from '../../queues/connection';
-import { describeWithFixtures } from '../helpers/fixtures';
 import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
-describeWithFixtures('trading on Binance', () => {
+describe('trading on Binance', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   beforeAll(async () => {
     stack = await startTradingStack();
@@ -187,7 +186,29 @@ describeWithFixtures('trading on Binance', () => {
     expect(answers).toEqual({ portfolio: 404, open: 404, order: 404, cancel: 404, markets: 404 });
     expect(ordersSent()).toBe(sent);
     expect((await bob.get('/api/trades').expect(200)).body).toEqual([]);
-    expect((await bob.get(`/api/trades?brokerId=${brokerId}`).expect(200)).body).toEqual([]);
+    // Naming A's broker in the filter is refused like a broker that does not exist.
+    expect((await bob.get(`/api/trades?brokerId=${brokerId}`)).status).toBe(404);
     expect((await alice.get('/api/trades').expect(200)).body).toHaveLength(1);
+  });
+});
+
+describe('Binance out of reach', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  beforeAll(async () => {
+    stack = await startTradingStack();
+  });
+  afterAll(() => stack.close());
+
+  it("answers with our own sentence only: not ccxt's method, signed URL and socket error", async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    await stack.fake.close();
+    const res = await client.get(`/api/trading/portfolio?brokerId=${brokerId}`);
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({
+      code: 'EXCHANGE_UNAVAILABLE',
+      message: 'Binance est injoignable, réessayez plus tard',
+    });
+    expect(JSON.stringify(res.body)).not.toContain(new URL(stack.url).host);
   });
 });

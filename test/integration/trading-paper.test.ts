@@ -1,10 +1,9 @@
 // The paper exchange: every new user trades at real prices (here the fake Binance's) without API keys. Market
 // orders fill at the last price plus slippage with the taker fee, limit orders rest with their funds locked until
 // cancelled, and every attempt is in /api/trades.
-import { describeWithFixtures } from '../helpers/fixtures';
 import { paperBrokerOf, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
-describeWithFixtures('paper trading', () => {
+describe('paper trading', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
   beforeAll(async () => {
     stack = await startTradingStack();
@@ -83,6 +82,19 @@ describeWithFixtures('paper trading', () => {
     const trade = (await client.get('/api/trades').expect(200)).body[0];
     expect(trade).toMatchObject({ id: placed.body.id, status: 'canceled' });
     expect((await client.get(`/api/trading/orders/open?brokerId=${brokerId}`).expect(200)).body).toEqual([]);
+  });
+
+  it('answers "order not found" for an order id of digits too long for any order', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await paperBrokerOf(client);
+    for (const id of ['99999999999999999999999', '9223372036854775808', '12345']) {
+      const res = await client.send('delete', `/api/trading/orders/${id}?brokerId=${brokerId}&symbol=BTC/USDT`);
+      expect({ id, status: res.status, code: res.body.error?.code }).toEqual({
+        id,
+        status: 404,
+        code: 'ORDER_NOT_FOUND',
+      });
+    }
   });
 
   it('fills a resting limit order once the market trades through its price', async () => {
