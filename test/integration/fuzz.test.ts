@@ -8,6 +8,7 @@ import { apiAreas } from '../../http/app';
 import { signedInClient, uniqueName, type Client } from '../helpers/app';
 import { countOwnedRows } from '../helpers/tenancy';
 import { paperBrokerOf, startTradingStack } from '../helpers/trading';
+import { backtestBody } from '../helpers/backtests';
 
 const SEED = 20261201;
 const RANDOM_BODIES = 20;
@@ -97,15 +98,7 @@ const FIELDS = [
  */
 function knownBodies(ids: RowIds): Record<string, Record<string, unknown>> {
   const strategy = { name: uniqueName('fz'), timeframe: '1h', code: EXAMPLE_STRATEGY };
-  const backtest = {
-    strategyId: ids.strategy,
-    source: 'binance',
-    symbol: 'BTC/USDT',
-    timeframe: '1h',
-    from: '2024-01-01',
-    to: '2024-01-02',
-    initialAmount: '1000',
-  };
+  const backtest = backtestBody(ids.strategy);
   return {
     'POST /api/auth/register': { username: uniqueName('fz'), password: 'password-123' },
     'POST /api/auth/login': { username: uniqueName('fz'), password: 'password-123' },

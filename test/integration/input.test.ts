@@ -6,6 +6,7 @@ import pino from 'pino';
 import { uniqueName, type Client } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
 import { paperBrokerOf, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
+import { backtestBody } from '../helpers/backtests';
 
 let stack: Awaited<ReturnType<typeof startTradingStack>>;
 let workers: { close(): Promise<void> };
@@ -51,19 +52,6 @@ async function strategyOf(client: Client): Promise<number> {
   });
   expect(res.status).toBe(201);
   return res.body.id;
-}
-
-function backtestBody(strategyId: number, fields: Record<string, unknown> = {}) {
-  return {
-    strategyId,
-    source: 'binance',
-    symbol: 'BTC/USDT',
-    timeframe: '1h',
-    from: '2024-01-01',
-    to: '2024-01-02',
-    initialAmount: '1000',
-    ...fields,
-  };
 }
 
 async function rowCount(table: string): Promise<number> {

@@ -6,6 +6,7 @@ import { apiAreas } from '../../http/app';
 import { idFieldsOf } from '../../http/params';
 import { signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
+import { backtestBody } from '../helpers/backtests';
 import {
   expectIdInputIsolation,
   expectTenantIsolation,
@@ -42,15 +43,7 @@ const OWNED: OwnedResource[] = [
     basePath: '/api/backtests',
     create: async (client) => {
       const strategies = (await client.get('/api/strategies').expect(200)).body as { id: number }[];
-      const res = await client.send('post', '/api/backtests', {
-        strategyId: strategies[0].id,
-        source: 'binance',
-        symbol: 'BTC/USDT',
-        timeframe: '1h',
-        from: '2024-01-01',
-        to: '2024-01-02',
-        initialAmount: '1000',
-      });
+      const res = await client.send('post', '/api/backtests', backtestBody(strategies[0].id));
       expect(res.status).toBe(201);
       return res.body.id;
     },
@@ -71,16 +64,6 @@ const brokerOf = async (client: Client): Promise<number> =>
   ((await client.get('/api/brokers').expect(200)).body as { id: number }[])[0].id;
 const strategyOf = async (client: Client): Promise<number> =>
   ((await client.get('/api/strategies').expect(200)).body as { id: number }[])[0].id;
-const backtest = (strategyId: number, fields: Record<string, unknown> = {}) => ({
-  strategyId,
-  source: 'binance',
-  symbol: 'BTC/USDT',
-  timeframe: '1h',
-  from: '2024-01-01',
-  to: '2024-01-02',
-  initialAmount: '1000',
-  ...fields,
-});
 const order = { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001' };
 
 /**
@@ -90,11 +73,12 @@ const order = { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001'
 const ID_INPUTS: Record<string, IdInputProof> = {
   'POST /api/backtests strategyId': {
     own: strategyOf,
-    request: (bob, id) => bob.send('post', '/api/backtests', backtest(id)),
+    request: (bob, id) => bob.send('post', '/api/backtests', backtestBody(id)),
   },
   'POST /api/backtests brokerId': {
     own: brokerOf,
-    request: async (bob, id) => bob.send('post', '/api/backtests', backtest(await strategyOf(bob), { brokerId: id })),
+    request: async (bob, id) =>
+      bob.send('post', '/api/backtests', backtestBody(await strategyOf(bob), { brokerId: id })),
   },
   'GET /api/trading/portfolio brokerId': {
     own: brokerOf,
