@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { brokerQueue } from '../actors/broker/broker-jobs';
+import { brokerQueue } from '../queues/broker-jobs';
 import type { Config } from '../core/config';
 import { queueOptions } from '../queues/connection';
 import { fundedFakeBinance, KEY, SECRET } from '../test/helpers/trading';

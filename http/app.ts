@@ -13,9 +13,9 @@ import { loadUser, requireUser } from './auth.middleware';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { inputGuard } from './input-guard';
 import { hostCheck } from './host-check';
-import { genReqId, requestScope } from './request-id';
+import { currentRequestId, genReqId, requestScope } from './request-id';
 import { authRoutes } from './routes/auth.routes';
-import { BrokerRequests } from './broker-requests';
+import { BrokerRequests } from '../queues/broker-client';
 import { brokersRoutes, exchangesRoutes } from './routes/brokers.routes';
 import { debugRoutes } from './routes/debug.routes';
 import { heartbeatRoutes } from './routes/heartbeat.routes';
@@ -67,6 +67,7 @@ export function createApp(given: AppDeps): WebApp {
       given.config.REDIS_URL,
       given.config.QUEUE_PREFIX,
       given.config.BROKER_REPLY_TIMEOUT_MS,
+      currentRequestId,
     );
   const marketsQueue =
     given.marketsQueue ?? openQueue(QUEUES.markets, given.config.REDIS_URL, given.config.QUEUE_PREFIX);

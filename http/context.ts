@@ -5,7 +5,7 @@ import type { EventPublisher } from '../core/realtime/publisher';
 import type { Redis } from '../core/redis';
 import type { Queue } from 'bullmq';
 import type { SandboxPool } from '../core/sandbox/sandbox-pool';
-import type { BrokerRequests } from './broker-requests';
+import type { BrokerRequests } from '../queues/broker-client';
 
 /** What the web app is built from; tests build it with their own config and connections. */
 export interface AppDeps {

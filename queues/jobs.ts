@@ -1,3 +1,5 @@
+import type { JobsOptions } from 'bullmq';
+import { clientOrderId } from '../core/trading/client-order-id';
 import type { QueueName, Timeframe } from './names';
 
 /** Every job: its queue, its name and its payload. Payloads are stored in clear in Redis: never a secret here. */
@@ -5,7 +7,18 @@ export type JobItem =
   | { queue: 'system'; name: 'watchdog'; data: Record<string, never> }
   | { queue: 'system'; name: 'pending-trades'; data: Record<string, never> }
   | { queue: 'system'; name: 'open-trades'; data: Record<string, never> }
-  | { queue: 'tick'; name: 'tick'; data: { timeframe: Timeframe; closeTime: number } };
+  | { queue: 'system'; name: 'tick-sweep'; data: Record<string, never> }
+  | { queue: 'tick'; name: 'tick'; data: { timeframe: Timeframe; closeTime: number } }
+  | { queue: 'strategy'; name: 'evaluate'; data: { activeStrategyId: number; closeTime: number } }
+  /** Closes an activation's open position at market now (Vendre, Stop, the emergency stop). */
+  | { queue: 'strategy'; name: 'close'; data: { activeStrategyId: number; positionId: number; reason: CloseReason } }
+  /** Checks every open position's stop-loss and take-profit against the 1m candles since the last check. */
+  | { queue: 'strategy'; name: 'protect'; data: Record<string, never> }
+  | { queue: 'markets'; name: 'load'; data: { exchange: string } }
+  | { queue: 'backtest'; name: 'run'; data: { id: number } };
+
+/** Why a position is closed outside a strategy's own decision. */
+export type CloseReason = 'sell' | 'stop' | 'emergency';
 
 export type JobName<Q extends QueueName> = Extract<JobItem, { queue: Q }>['name'];
 export type JobData<Q extends QueueName, N extends string> = Extract<JobItem, { queue: Q; name: N }>['data'];
@@ -18,7 +31,39 @@ export type JobData<Q extends QueueName, N extends string> = Extract<JobItem, { 
 export const jobIds = {
   /** One tick per timeframe close, whichever heartbeat process saw it. */
   tick: (timeframe: Timeframe, closeTime: number) => `tick-${timeframe}-${closeTime}`,
+  /** One evaluation per activation and close, however many ticks or sweeps ask for it. */
+  evaluate: (activeStrategyId: number, closeTime: number) => `evaluate-${activeStrategyId}-${closeTime}`,
+  /** One close per position: two clicks on Vendre, or Vendre then the emergency stop, close it once. */
+  close: (activeStrategyId: number, positionId: number) => `close-${activeStrategyId}-${positionId}`,
+  backtest: (id: number) => `backtest-${id}`,
+  markets: (exchange: string) => `markets-${exchange}`,
+  /** An order's job id is its client order id, itself derived from the order's business key. */
+  order: (businessKey: string) => `order-${clientOrderId(businessKey)}`,
+  /** The job of an order whose client order id is already known (from its trade). */
+  orderOf: (clientOrderIdValue: string) => `order-${clientOrderIdValue}`,
+  reconcile: (tradeId: number) => `reconcile-${tradeId}`,
+  syncOpen: (brokerId: number) => `sync-open-${brokerId}`,
 };
+
+/**
+ * Order business keys: the order's identity for its whole life (client order id, job id, trade). A strategy's legs
+ * are keyed by the close that decided them, so a retried or recovered evaluation asks for the same orders.
+ */
+export const orderKeys = {
+  manual: (userId: number, requestKey: string) => `manual:${userId}:${requestKey}`,
+  strategy: (activeStrategyId: number, closeTime: number, leg: 'exit' | 'entry') =>
+    `strategy:${activeStrategyId}:${closeTime}:${leg}`,
+  /** A close asked by the user, or a stop-loss/take-profit hit: one per position. */
+  positionClose: (activeStrategyId: number, positionId: number) =>
+    `strategy:${activeStrategyId}:position-${positionId}:close`,
+};
+
+/** Orders are retried (the actor looks the order up before sending again); the job keeps its answer for an hour. */
+export const ORDER_JOB = (businessKey: string): JobsOptions => ({
+  jobId: jobIds.order(businessKey),
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+});
 
 /** Periodic jobs, registered with `upsertJobScheduler` so that several workers never duplicate them. */
 export const SCHEDULES = {
@@ -27,4 +72,8 @@ export const SCHEDULES = {
   pendingTrades: { queue: 'system', name: 'pending-trades', everyMs: 60_000 },
   /** Open trades (resting limit orders) are asked for at their exchange, fills recorded (see sweepOpenTrades). */
   openTrades: { queue: 'system', name: 'open-trades', everyMs: 30_000 },
+  /** Ticks the heartbeat stored but could not queue are queued again (see sweepTicks). */
+  tickSweep: { queue: 'system', name: 'tick-sweep', everyMs: 60_000 },
+  /** Stop-loss and take-profit of open positions, against the 1m candles (see the strategy actor). */
+  protect: { queue: 'strategy', name: 'protect', everyMs: 60_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

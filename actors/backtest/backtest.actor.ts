@@ -21,6 +21,7 @@ import type { EventPublisher } from '../../core/realtime/publisher';
 import { StrategyError } from '../../core/sandbox/strategy-error';
 import type { SandboxLimits } from '../../core/sandbox/limits';
 import type { SandboxPool } from '../../core/sandbox/sandbox-pool';
+import { jobIds } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
 import type { ActorDefinition } from '../host';
 import { downloadGaps } from './download';
@@ -40,12 +41,11 @@ export interface BacktestDeps {
   limits(candles: number): SandboxLimits;
 }
 
-export const backtestJobId = (id: number) => `backtest-${id}`;
 export const backtestCancelKey = (prefix: string, id: number) => `${prefix}:backtest-cancel:${id}`;
 
 /** Asks for a run; the job id is the run's, so asking twice never runs it twice. */
 export async function requestBacktest(queue: Queue, id: number): Promise<void> {
-  await queue.add('run', { id }, { jobId: backtestJobId(id), removeOnComplete: true, removeOnFail: true });
+  await queue.add('run', { id }, { jobId: jobIds.backtest(id), removeOnComplete: true, removeOnFail: true });
 }
 
 type Phase = 'loading' | 'running';

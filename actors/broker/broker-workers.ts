@@ -14,7 +14,7 @@ import {
   type BrokerJobName,
   type BrokerReply,
   type QueuedBrokerJob,
-} from './broker-jobs';
+} from '../../queues/broker-jobs';
 import { UncertainOrderError } from './place-order';
 
 /**

@@ -11,7 +11,7 @@ import type { EventPublisher } from '../../core/realtime/publisher';
 import { clientOrderId } from '../../core/trading/client-order-id';
 import { ReferencePrices } from '../../core/trading/reference-prices';
 import type { Venue } from '../../core/trading/venue';
-import type { BrokerJobName, BrokerJobs } from './broker-jobs';
+import type { BrokerJobName, BrokerJobs } from '../../queues/broker-jobs';
 import { placeOrder, StaleBrokerError } from './place-order';
 import {
   findTrade,

@@ -4,7 +4,7 @@ import { clientOrderId as deriveClientOrderId } from '../../core/trading/client-
 import { checkOrder, type CheckedOrder } from '../../core/trading/order-check';
 import type { OrderRequest } from '../../core/trading/orders';
 import type { Venue } from '../../core/trading/venue';
-import type { OrderOrigin } from './broker-jobs';
+import type { OrderOrigin } from '../../queues/broker-jobs';
 import {
   findTrade,
   insertPending,

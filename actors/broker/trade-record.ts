@@ -5,7 +5,7 @@ import type { CheckedOrder } from '../../core/trading/order-check';
 import type { OrderRequest, OrderView, TradeView } from '../../core/trading/orders';
 
 export type { TradeView };
-import type { OrderOrigin } from './broker-jobs';
+import type { OrderOrigin } from '../../queues/broker-jobs';
 
 /**
  * A row of `trades`: every order attempt, placed or refused. `pending` means written and possibly sent: the

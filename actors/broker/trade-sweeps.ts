@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Redis } from '../../core/redis';
 import { openQueue } from '../../queues/connection';
-import { brokerQueue, brokersChannel, type BrokerJobName, type QueuedBrokerJob } from './broker-jobs';
+import { jobIds } from '../../queues/jobs';
+import { brokerQueue, brokersChannel, type BrokerJobName, type QueuedBrokerJob } from '../../queues/broker-jobs';
 
 /** A pending trade untouched for this long, with no job left to finish it, is settled by a reconcile job. */
 export const PENDING_TRADE_GRACE_MS = 2 * 60_000;
@@ -70,11 +71,11 @@ export async function sweepPendingTrades(
     async (queue, brokerId) => {
       for (const trade of rows.filter((row) => Number(row.broker_id) === brokerId)) {
         const tradeId = Number(trade.id);
-        if (ALIVE.has(await queue.getJobState(`order-${trade.client_order_id}`))) {
+        if (ALIVE.has(await queue.getJobState(jobIds.orderOf(trade.client_order_id)))) {
           leftToTheirJob.push(tradeId);
           continue;
         }
-        await queueOnce(queue, 'reconcileOrder', { brokerId, tradeId }, `reconcile-${tradeId}`);
+        await queueOnce(queue, 'reconcileOrder', { brokerId, tradeId }, jobIds.reconcile(tradeId));
         queued.push(tradeId);
       }
     },
@@ -97,7 +98,7 @@ export async function sweepOpenTrades(deps: SweepDeps): Promise<{ brokers: numbe
     .whereNotNull('exchange_order_id');
   const brokers = rows.map((row) => Number(row.broker_id));
   await onBrokerQueues(deps, brokers, (queue, brokerId) =>
-    queueOnce(queue, 'syncOpenTrades', { brokerId }, `sync-open-${brokerId}`),
+    queueOnce(queue, 'syncOpenTrades', { brokerId }, jobIds.syncOpen(brokerId)),
   );
   return { brokers };
 }

@@ -6,6 +6,7 @@ import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { mapExchangeError } from '../../core/exchanges/errors';
 import { marketsExchangeOf, symbolRow } from '../../core/exchanges/markets';
 import type { EventPublisher } from '../../core/realtime/publisher';
+import { jobIds } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
 import type { ActorDefinition } from '../host';
 
@@ -18,7 +19,6 @@ export interface MarketsDeps {
 }
 
 /** One job per exchange at a time: asking again while it loads joins the running job. */
-export const marketsJobId = (exchange: string) => `markets-${exchange}`;
 
 const CHUNK = 500;
 /** Fetching the list from the exchange counts for this share of the progress; storing it for the rest. */
@@ -89,7 +89,7 @@ export async function requestMarkets(queue: Queue, exchange: string): Promise<st
   const job = await queue.add(
     'load',
     { exchange },
-    { jobId: marketsJobId(exchange), removeOnComplete: true, removeOnFail: true },
+    { jobId: jobIds.markets(exchange), removeOnComplete: true, removeOnFail: true },
   );
   return job.id!;
 }

@@ -9,6 +9,7 @@ import type { AppDeps } from '../context';
 import { OwnedBrokers } from '../owned-brokers';
 import { currentUser, tenant } from '../auth.middleware';
 import { idField } from '../params';
+import { orderKeys } from '../../queues/jobs';
 
 const NOT_FOUND = 'Broker introuvable';
 /** Assets counted at 1 USD when valuing a portfolio. */
@@ -146,7 +147,7 @@ export function tradingRoutes(deps: AppDeps): Router {
     const user = currentUser(res);
     const trade = await brokers.placeOrder({
       brokerId,
-      businessKey: `manual:${user.id}:${order.requestId ?? randomUUID()}`,
+      businessKey: orderKeys.manual(user.id, order.requestId ?? randomUUID()),
       origin: { userId: user.id, source: 'manual' },
       request: {
         symbol: order.symbol,

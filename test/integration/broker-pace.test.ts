@@ -1,7 +1,7 @@
 // The broker actor's pace: one job at a time per account even with several worker processes, and an order never
 // waiting behind its own account's request for the price that sizes it.
 import { Queue, QueueEvents } from 'bullmq';
-import { brokerQueue } from '../../actors/broker/broker-jobs';
+import { brokerQueue } from '../../queues/broker-jobs';
 import { BrokerOperations } from '../../actors/broker/broker.operations';
 import { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { RequestPacer } from '../../core/exchanges/request-pacer';

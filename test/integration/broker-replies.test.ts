@@ -1,9 +1,9 @@
 // How the web process gets the broker actor's answer: published by the worker to the process that asked; read from
 // the job as BullMQ recorded its end for whoever joined a job someone else queued, and for a job that failed; a
 // clear timeout when nothing answers.
-import type { BrokerJobName } from '../../actors/broker/broker-jobs';
+import type { BrokerJobName } from '../../queues/broker-jobs';
 import { ExchangeError } from '../../core/exchanges/errors';
-import { BrokerRequests } from '../../http/broker-requests';
+import { BrokerRequests } from '../../queues/broker-client';
 import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 

@@ -3,7 +3,7 @@
 // one, refused when it never received it; a trade whose order job will still run is left to that job. Trades still
 // open (resting limit orders) follow the exchange: a fill there is recorded without anyone opening the order.
 import { Queue } from 'bullmq';
-import { brokerQueue } from '../../actors/broker/broker-jobs';
+import { brokerQueue } from '../../queues/broker-jobs';
 import { sweepOpenTrades, sweepPendingTrades } from '../../actors/broker/trade-sweeps';
 import { createLogger } from '../../core/logger';
 import { clientOrderId } from '../../core/trading/client-order-id';

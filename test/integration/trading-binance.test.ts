@@ -2,7 +2,7 @@
 // checks refusing bad orders before anything is sent (and recording them), the exchange's pace respected, and one
 // user's broker out of another's reach.
 import { Queue } from 'bullmq';
-import { brokerQueue } from '../../actors/broker/broker-jobs';
+import { brokerQueue } from '../../queues/broker-jobs';
 import { queueOptions } from '../../queues/connection';
 import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 

@@ -6,6 +6,7 @@ import * as exampleStrategies from './004-example-strategies';
 import * as unsettledTradesIndex from './005-unsettled-trades-index';
 import * as usernameKey from './006-username-key';
 import * as candleSourceOwners from './007-candle-source-owners';
+import * as liveTrading from './008-live-trading';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005-unsettled-trades-index': unsettledTradesIndex,
   '006-username-key': usernameKey,
   '007-candle-source-owners': candleSourceOwners,
+  '008-live-trading': liveTrading,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

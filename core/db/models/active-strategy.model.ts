@@ -3,6 +3,8 @@ import { OwnedModel } from './base.model';
 import { Broker } from './broker.model';
 import { Strategy } from './strategy.model';
 
+export type ActivationState = 'active' | 'suspended' | 'stopped';
+
 export class ActiveStrategy extends OwnedModel {
   static tableName = 'active_strategies';
 
@@ -12,7 +14,14 @@ export class ActiveStrategy extends OwnedModel {
   timeframe!: string;
   start_date!: Date;
   end_date!: Date;
-  is_active!: boolean;
+  state!: ActivationState;
+  suspended_by!: 'user' | 'errors' | 'emergency' | null;
+  market!: 'spot' | 'futures';
+  budget!: string | null;
+  last_close_time!: Date | null;
+  last_error!: string | null;
+  last_error_at!: Date | null;
+  error_count!: number;
   created_at!: Date;
   updated_at!: Date;
 

@@ -19,6 +19,13 @@ export class Position extends OwnedModel {
   status!: 'open' | 'closed';
   opened_at!: Date;
   closed_at!: Date | null;
+  entry_trade_id!: number | null;
+  exit_trade_id!: number | null;
+  entry_fee!: string | null;
+  exit_price!: string | null;
+  realized_pnl!: string | null;
+  exit_reason!: string | null;
+  checked_until!: Date | null;
 
   static relationMappings = () => ({
     broker: {

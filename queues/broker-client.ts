@@ -10,19 +10,19 @@ import {
   type BrokerJobs,
   type BrokerReply,
   type QueuedBrokerJob,
-} from '../actors/broker/broker-jobs';
+} from './broker-jobs';
 import { ExchangeError } from '../core/exchanges/errors';
-import { clientOrderId } from '../core/trading/client-order-id';
 import type { Redis } from '../core/redis';
-import { queueOptions } from '../queues/connection';
-import { currentRequestId } from './request-id';
+import { queueOptions } from './connection';
+import { ORDER_JOB } from './jobs';
 
 const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
 /** See BrokerRequests.outcome. */
 const POLL_MS = 100;
 
 /**
- * Asks the broker actor and waits for its answer, within a timeout. The web process never calls an exchange itself.
+ * Asks the broker actor and waits for its answer, within a timeout: the web process (which never calls an exchange
+ * itself) and the strategy actor alike.
  */
 export class BrokerRequests {
   private readonly queues = new Map<number, Queue>();
@@ -36,6 +36,8 @@ export class BrokerRequests {
     private readonly redisUrl: string,
     private readonly prefix: string,
     private readonly timeoutMs: number,
+    /** The request being served, for the worker's log lines (the web process passes its request scope). */
+    private readonly requestId: () => string | undefined = () => undefined,
   ) {
     this.channel = repliesChannel(prefix, randomUUID());
   }
@@ -49,11 +51,7 @@ export class BrokerRequests {
    * request) joins the job already there instead of adding one, and the actor looks the order up before sending.
    */
   placeOrder(data: BrokerJobs['createOrder']['data']): Promise<BrokerJobs['createOrder']['result']> {
-    return this.send('createOrder', data, {
-      jobId: `order-${clientOrderId(data.businessKey)}`,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
-    });
+    return this.send('createOrder', data, ORDER_JOB(data.businessKey));
   }
 
   /**
@@ -83,7 +81,7 @@ export class BrokerRequests {
     const token = randomUUID();
     const published = new Promise<BrokerReply<unknown>>((resolve) => this.waiting.set(token, resolve));
     try {
-      const replyTo = { channel: this.channel, token, requestId: currentRequestId() };
+      const replyTo = { channel: this.channel, token, requestId: this.requestId() };
       const queued: QueuedBrokerJob<N> = { ...data, replyTo };
       const job = await queue.add(name, queued, { ...KEEP, ...options });
       const reply = (await this.outcome(queue, job.id!, published)) as BrokerReply<BrokerJobs[N]['result']>;

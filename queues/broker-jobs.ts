@@ -1,11 +1,10 @@
-import type { BalanceLine } from '../../core/brokers/paper-account';
-import type { ExchangeError } from '../../core/exchanges/errors';
-import type { OrderRequest, OrderView } from '../../core/trading/orders';
-import type { Candle } from '../../core/trading/venue';
-import type { TradeView } from './trade-record';
+import type { BalanceLine } from '../core/brokers/paper-account';
+import type { ExchangeError } from '../core/exchanges/errors';
+import type { OrderRequest, OrderView } from '../core/trading/orders';
+import type { Candle } from '../core/trading/venue';
+import type { TradeView } from '../actors/broker/trade-record';
 
-/** One queue per broker account: its jobs run one at a time, at the exchange's pace. */
-export const brokerQueue = (brokerId: number) => `broker-${brokerId}`;
+export { brokerQueue } from './names';
 
 /** The Redis channel on which the web process asks workers to serve a broker's queue. */
 export const brokersChannel = (prefix: string) => `${prefix}:brokers`;
