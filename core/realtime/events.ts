@@ -34,6 +34,16 @@ export interface ServerToClientEvents {
     status: 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
     percent: number;
   }) => void;
+  /**
+   * One of the user's activations changed (`Trading BOT`): an evaluation ran (`evaluated`), an order was placed for
+   * it (`order`), it failed (`error`, with the message), or its state or position changed (`state`): refetch it.
+   */
+  'live:activation': (payload: {
+    id: number;
+    kind: 'evaluated' | 'order' | 'error' | 'state';
+    closeTime?: number;
+    message?: string;
+  }) => void;
   /** The signed-in user's account changed in another tab or device (preferences). */
   'account:updated': (payload: {
     theme: 'dark' | 'light';
