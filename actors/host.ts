@@ -7,6 +7,8 @@ import type { QueueName } from '../queues/names';
 export interface ActorDefinition {
   queue: QueueName;
   concurrency?: number;
+  /** How long a job stays locked to its worker: a killed worker's job is taken over after about this long. */
+  lockMs?: number;
   process: Processor;
   /** Periodic jobs on this queue, upserted at start so that any number of workers share one schedule. */
   schedules?: { name: string; everyMs: number }[];
@@ -33,7 +35,12 @@ export async function startActors(
     await queue.close();
   }
   const workers = actors.map((actor) => {
-    const worker = new Worker(actor.queue, actor.process, workerOptions(redisUrl, prefix, actor.concurrency ?? 1));
+    const worker = new Worker(actor.queue, actor.process, {
+      ...workerOptions(redisUrl, prefix, actor.concurrency ?? 1),
+      // A short lock is taken over soon after its worker died; a takeover racing the stalled check can count a second
+      // stall, which must not fail a job whose effects are idempotent.
+      ...(actor.lockMs ? { lockDuration: actor.lockMs, stalledInterval: actor.lockMs, maxStalledCount: 3 } : {}),
+    });
     const log = logger.child({ actor: actor.queue });
     worker.on('failed', (job: Job | undefined, error: Error) =>
       log.warn({ jobId: job?.id, jobName: job?.name, err: error }, 'job failed'),

@@ -2,8 +2,9 @@ import { ExchangeClients } from '../core/exchanges/ccxt-client';
 import { RequestPacer } from '../core/exchanges/request-pacer';
 import { EventPublisher } from '../core/realtime/publisher';
 import { evictionPolicy } from '../core/redis';
-import { backtestLimits } from '../core/sandbox/limits';
+import { backtestLimits, liveLimits } from '../core/sandbox/limits';
 import { SandboxPool } from '../core/sandbox/sandbox-pool';
+import { BrokerRequests } from '../queues/broker-client';
 import { openQueue } from '../queues/connection';
 import { QUEUES } from '../queues/names';
 import { backtestActor } from './backtest/backtest.actor';
@@ -12,6 +13,7 @@ import { BrokerWorkers } from './broker/broker-workers';
 import { startActors } from './host';
 import { marketsActor, requestMissingMarkets } from './markets/markets.actor';
 import { runProcess } from './process';
+import { strategyActor, tickActor } from './strategy/strategy.actor';
 import { systemActor } from './system.actor';
 
 /**
@@ -28,6 +30,12 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   const publisher = new EventPublisher(redis, prefix);
   // Backtests simulate on these threads: this process's event loop is every broker actor's.
   const sandbox = new SandboxPool({ size: config.SANDBOX_THREADS, logger });
+  // Live evaluations have threads of their own, so that a long backtest never delays a close; the actor's
+  // concurrency bounds what waits for them.
+  const liveSandbox = new SandboxPool({ size: config.SANDBOX_THREADS, logger, queue: { perOwner: 64, total: 256 } });
+  const broker = new BrokerRequests(redis, config.REDIS_URL, prefix, config.BROKER_REPLY_TIMEOUT_MS);
+  const strategyQueue = openQueue(QUEUES.strategy, config.REDIS_URL, prefix);
+  const tickQueue = openQueue(QUEUES.tick, config.REDIS_URL, prefix);
   const host = await startActors(
     [
       systemActor({ db, redis, redisUrl: config.REDIS_URL, prefix, logger }),
@@ -46,6 +54,20 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
         }),
         concurrency: config.BACKTEST_CONCURRENCY,
       },
+      tickActor({ db, strategyQueue, tickQueue, replayMaxMs: config.HEARTBEAT_REPLAY_MAX_SECONDS * 1000 }),
+      strategyActor({
+        db,
+        broker,
+        publisher,
+        logger,
+        sandbox: liveSandbox,
+        limits: liveLimits(config),
+        paperSource: config.PAPER_PRICE_SOURCE,
+        paperSlippage: config.PAPER_SLIPPAGE,
+        warmup: config.LIVE_WARMUP_CANDLES,
+        concurrency: config.LIVE_CONCURRENCY,
+        lockMs: config.BROKER_JOB_LOCK_MS,
+      }),
     ],
     { redisUrl: config.REDIS_URL, prefix, logger },
   );
@@ -74,6 +96,10 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   return async () => {
     await host.close();
     await sandbox.close();
+    await liveSandbox.close();
+    await broker.close();
+    await strategyQueue.close();
+    await tickQueue.close();
     await brokers.close();
     await markets.close();
     await subscriber.quit();

@@ -4,9 +4,7 @@ const bool = z
   .enum(['true', 'false', 'True', 'False', '1', '0', 'yes', 'no', ''])
   .transform((v) => ['true', 'True', '1', 'yes'].includes(v));
 
-const list = z
-  .string()
-  .transform((v) => [...new Set(v.split(',').map((s) => s.trim()))].filter(Boolean));
+const list = z.string().transform((v) => [...new Set(v.split(',').map((s) => s.trim()))].filter(Boolean));
 
 const schema = z
   .object({
@@ -73,6 +71,9 @@ const schema = z
     SANDBOX_BACKTEST_BUDGET_US_PER_CANDLE: z.coerce.number().min(0).default(100),
     SANDBOX_THREADS: z.coerce.number().int().min(1).max(64).default(2),
     BACKTEST_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+    // Evaluations at once per worker process; each holds a database connection while its orders are placed.
+    LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    LIVE_WARMUP_CANDLES: z.coerce.number().int().min(1).max(10_000).default(500),
     OPENROUTER_URL: z.url().default('https://openrouter.ai/api/v1'),
     AI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     AI_ALLOWED_HOSTS: list.default(['localhost', '127.0.0.1', '::1']),

@@ -42,15 +42,26 @@ export async function marketsState(db: Knex): Promise<MarketsState> {
   return { count: row?.count ?? 0, exchanges: row?.exchanges ?? 0 };
 }
 
-/** Strategies of this user running now: active, not suspended, within their date range. */
-export async function liveStrategiesCount(db: Knex, userId: number): Promise<number> {
+/** The status bar's "Stratégies live": how many of the user's activations run now, and how many errors suspended. */
+export interface LiveStrategiesState {
+  /** Active and within their date range. */
+  running: number;
+  /** Suspended after errors in a row: the status bar warns until the user resumes or stops them. */
+  suspendedByErrors: number;
+}
+
+export async function liveStrategiesState(db: Knex, userId: number): Promise<LiveStrategiesState> {
   const now = new Date();
   const row = await db('active_strategies')
-    .where({ user_id: userId, is_active: true })
-    .where('start_date', '<=', now)
-    .where('end_date', '>=', now)
-    .first(db.raw('count(*)::int as count'));
-  return row?.count ?? 0;
+    .where({ user_id: userId })
+    .first(
+      db.raw(`count(*) filter (where state = 'active' and start_date <= ? and end_date >= ?)::int as running`, [
+        now,
+        now,
+      ]),
+      db.raw(`count(*) filter (where state = 'suspended' and suspended_by = 'errors')::int as suspended_by_errors`),
+    );
+  return { running: row?.running ?? 0, suspendedByErrors: row?.suspended_by_errors ?? 0 };
 }
 
 export async function usesTestnet(db: Knex, userId: number): Promise<boolean> {

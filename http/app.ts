@@ -25,6 +25,8 @@ import { strategiesRoutes } from './routes/strategies.routes';
 import { backtestsRoutes } from './routes/backtests.routes';
 import { candlesRoutes } from './routes/candles.routes';
 import { aiRoutes } from './routes/ai.routes';
+import { activeStrategiesRoutes } from './routes/active-strategies.routes';
+import { positionsRoutes } from './routes/positions.routes';
 import { systemRoutes } from './routes/system.routes';
 import { csrfProtection } from './security';
 import { sessionMiddleware } from './session';
@@ -49,6 +51,8 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/symbols', router: symbolsRoutes(deps), data: 'system' },
     { path: '/api/trading', router: tradingRoutes(deps), data: 'user' },
     { path: '/api/trades', router: tradesRoutes(), data: 'user' },
+    { path: '/api/active-strategies', router: activeStrategiesRoutes(deps), data: 'user' },
+    { path: '/api/positions', router: positionsRoutes(deps), data: 'user' },
   ];
 }
 
@@ -73,8 +77,10 @@ export function createApp(given: AppDeps): WebApp {
     given.marketsQueue ?? openQueue(QUEUES.markets, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const backtestQueue =
     given.backtestQueue ?? openQueue(QUEUES.backtest, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
+  const strategyQueue =
+    given.strategyQueue ?? openQueue(QUEUES.strategy, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const sandbox = given.sandbox ?? new SandboxPool({ size: given.config.SANDBOX_THREADS, logger: given.logger });
-  const deps: AppDeps = { ...given, brokerRequests, marketsQueue, backtestQueue, sandbox };
+  const deps: AppDeps = { ...given, brokerRequests, marketsQueue, backtestQueue, strategyQueue, sandbox };
   const app = express();
   // X-Forwarded-For is believed only behind a reverse proxy on this machine; otherwise anyone could pick their IP.
   app.set('trust proxy', deps.config.TRUST_PROXY ? 'loopback' : false);
@@ -130,6 +136,7 @@ export function createApp(given: AppDeps): WebApp {
       await brokerRequests.close();
       await marketsQueue.close();
       await backtestQueue.close();
+      await strategyQueue.close();
       if (!given.sandbox) await sandbox.close();
       await sessions.close();
     },

@@ -20,6 +20,8 @@ export interface AppDeps {
   marketsQueue?: Queue;
   /** The backtest actor's mailbox. Built by createApp when not given. */
   backtestQueue?: Queue;
+  /** The strategy actor's mailbox (a user closing a position). Built by createApp when not given. */
+  strategyQueue?: Queue;
   /** Where strategies are validated, off the event loop. Built by createApp (SANDBOX_THREADS) when not given. */
   sandbox?: SandboxPool;
 }

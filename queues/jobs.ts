@@ -7,8 +7,8 @@ export type JobItem =
   | { queue: 'system'; name: 'watchdog'; data: Record<string, never> }
   | { queue: 'system'; name: 'pending-trades'; data: Record<string, never> }
   | { queue: 'system'; name: 'open-trades'; data: Record<string, never> }
-  | { queue: 'system'; name: 'tick-sweep'; data: Record<string, never> }
   | { queue: 'tick'; name: 'tick'; data: { timeframe: Timeframe; closeTime: number } }
+  | { queue: 'tick'; name: 'sweep'; data: Record<string, never> }
   | { queue: 'strategy'; name: 'evaluate'; data: { activeStrategyId: number; closeTime: number } }
   /** Closes an activation's open position at market now (Vendre, Stop, the emergency stop). */
   | { queue: 'strategy'; name: 'close'; data: { activeStrategyId: number; positionId: number; reason: CloseReason } }
@@ -73,7 +73,7 @@ export const SCHEDULES = {
   /** Open trades (resting limit orders) are asked for at their exchange, fills recorded (see sweepOpenTrades). */
   openTrades: { queue: 'system', name: 'open-trades', everyMs: 30_000 },
   /** Ticks the heartbeat stored but could not queue are queued again (see sweepTicks). */
-  tickSweep: { queue: 'system', name: 'tick-sweep', everyMs: 60_000 },
+  tickSweep: { queue: 'tick', name: 'sweep', everyMs: 60_000 },
   /** Stop-loss and take-profit of open positions, against the 1m candles (see the strategy actor). */
   protect: { queue: 'strategy', name: 'protect', everyMs: 60_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

@@ -3,9 +3,9 @@
  * Names carry no `:` (BullMQ's key separator).
  */
 export const QUEUES = {
-  /** Periodic housekeeping: the heartbeat watchdog, the sweeps of pending and open trades, the tick sweep. */
+  /** Periodic housekeeping: the heartbeat watchdog, the sweeps of pending and open trades. */
   system: 'system',
-  /** One `tick` per closed timeframe, from the heartbeat; the dispatcher fans it out to strategies. */
+  /** One `tick` per closed timeframe, from the heartbeat; the dispatcher fans it out to strategies; a sweep re-queues lost ones. */
   tick: 'tick',
   /** The strategy actor: one `evaluate` per active strategy and close, `close` when a user sells, `protect` (SL/TP). */
   strategy: 'strategy',

@@ -1,8 +1,10 @@
 import type { ExitReason, Simulation, SimulatedTrade, SimulationSettings } from '../backtest/engine';
+import type { Costs } from '../engine/exits';
+import type { CloseDecision } from '../engine/live-step';
 import type { SandboxLimits } from './limits';
 import type { SandboxPool } from './sandbox-pool';
 import { StrategyError } from './strategy-error';
-import { COLUMNS, type CandleColumns } from './strategy-runner';
+import { COLUMNS, type CandleColumns, type StrategyState } from './strategy-runner';
 import type { ValidationResult } from './validate';
 
 export interface ValidateInput {
@@ -17,6 +19,20 @@ export interface SimulateInput {
   settings: SimulationSettings;
 }
 
+/** One live evaluation: the closed candles up to the one that just closed (the last), and the strategy's state. */
+export interface EvaluateInput {
+  code: string;
+  limits: SandboxLimits;
+  candles: CandleColumns;
+  state: StrategyState;
+  market: 'spot' | 'futures';
+  costs: Costs;
+}
+
+export interface EvaluateOutput extends CloseDecision {
+  logs: string[];
+}
+
 /** A simulation as it crosses back: the trades packed into one float column, the candles handed back. */
 export interface SimulateOutput extends Omit<Simulation, 'trades'> {
   trades: Float64Array;
@@ -24,11 +40,12 @@ export interface SimulateOutput extends Omit<Simulation, 'trades'> {
 }
 
 /**
- * The tasks of the sandbox threads. Live trading adds its own kind (one evaluation per candle close) beside these.
+ * The tasks of the sandbox threads: a validation, a backtest's simulation, a live evaluation on one close.
  */
 export type SandboxTaskTypes = {
   validate: { input: ValidateInput; output: ValidationResult };
   simulate: { input: SimulateInput; output: SimulateOutput };
+  evaluate: { input: EvaluateInput; output: EvaluateOutput };
 };
 
 const REASONS: ExitReason[] = ['signal', 'stop_loss', 'take_profit', 'end'];

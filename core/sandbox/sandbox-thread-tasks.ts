@@ -1,6 +1,13 @@
 import { simulate } from '../backtest/engine';
+import { decideOnClose } from '../engine/live-step';
 import type { TaskAnswer, TaskContext } from './sandbox-pool-protocol';
-import { columnBuffers, packTrades, type SimulateInput, type ValidateInput } from './sandbox-pool-tasks';
+import {
+  columnBuffers,
+  packTrades,
+  type EvaluateInput,
+  type SimulateInput,
+  type ValidateInput,
+} from './sandbox-pool-tasks';
 import { StrategyRunner } from './strategy-runner';
 import { validateStrategy } from './validate';
 
@@ -9,6 +16,23 @@ export const SANDBOX_TASKS = {
   validate: async ({ code, limits }: ValidateInput): Promise<TaskAnswer> => ({
     output: await validateStrategy(code, limits),
   }),
+
+  /**
+   * One live evaluation: the strategy is created, sees every candle loaded (its indicators the warm-up window) and
+   * decides on the last one, the cursor where the backtest would have it on that close.
+   */
+  evaluate: ({ code, limits, candles, state, market, costs }: EvaluateInput): TaskAnswer => {
+    const runner = StrategyRunner.create(code, limits);
+    try {
+      runner.load(candles);
+      runner.start(state.balance, market);
+      const last = candles.close.length - 1;
+      const decision = decideOnClose(runner, last, state, candles.close[last], costs);
+      return { output: { ...decision, logs: runner.logs() } };
+    } finally {
+      runner.dispose();
+    }
+  },
 
   /** One backtest's simulation: progress by slice, stopped between slices when the caller cancels. */
   simulate: async (input: SimulateInput, context: TaskContext): Promise<TaskAnswer> => {

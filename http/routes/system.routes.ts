@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { aliveProcesses } from '../../core/liveness';
-import { debugModeActive, heartbeatState, liveStrategiesCount, marketsState, usesTestnet } from '../../core/status';
+import { debugModeActive, heartbeatState, liveStrategiesState, marketsState, usesTestnet } from '../../core/status';
 import type { AppDeps } from '../context';
 import { currentUser, requireUser } from '../auth.middleware';
 
@@ -52,7 +52,7 @@ export function systemRoutes(deps: AppDeps): Router {
     const [heartbeat, markets, liveStrategies, testnet, debug] = await Promise.all([
       heartbeatState(deps.db, deps.redis, prefix),
       marketsState(deps.db),
-      liveStrategiesCount(deps.db, user.id),
+      liveStrategiesState(deps.db, user.id),
       usesTestnet(deps.db, user.id),
       debugModeActive(deps.db),
     ]);

@@ -10,10 +10,12 @@ export interface OwnedResource {
   create(client: Client): Promise<number>;
   /** A valid body for PUT /:id, so that a 404 cannot come from validation. */
   updateBody: Record<string, unknown>;
+  /** The area's other routes on one row (`POST /:id/stop`), each sent by user B with an empty body. */
+  actions?: string[];
 }
 
 /**
- * Proves that user B can neither see nor change user A's row: every `/:id` method answers 404 (the same as a missing
+ * Proves that user B can neither see nor change user A's row: every `/:id` route answers 404 (the same as a missing
  * row), the list does not show it, and A's row is unchanged afterwards.
  */
 export async function expectTenantIsolation(app: TestApp, resource: OwnedResource): Promise<void> {
@@ -29,6 +31,12 @@ export async function expectTenantIsolation(app: TestApp, resource: OwnedResourc
     delete: (await bob.send('delete', url)).status,
   };
   expect(answers).toEqual({ get: 404, put: 404, delete: 404 });
+  for (const action of resource.actions ?? []) {
+    const [method, path] = action.split(' ');
+    const target = `${resource.basePath}${path.replace(':id', String(id))}`;
+    const res = method === 'GET' ? await bob.get(target) : await bob.send(method.toLowerCase() as 'post', target, {});
+    expect([action, res.status]).toEqual([action, 404]);
+  }
 
   const list = (await bob.get(resource.basePath).expect(200)).body as { id: number }[];
   expect(list.map((row) => row.id)).not.toContain(id);

@@ -79,7 +79,7 @@ describe('/api/status', () => {
         timeframe: '1m',
         start_date: new Date(Date.now() - day),
         end_date: new Date(Date.now() + day),
-        is_active: true,
+        state: 'active',
       },
       {
         user_id: alice.user!.id,
@@ -89,13 +89,17 @@ describe('/api/status', () => {
         timeframe: '1m',
         start_date: new Date(Date.now() - 2 * day),
         end_date: new Date(Date.now() - day),
-        is_active: true,
+        state: 'active',
       },
     ]);
     const mine = (await alice.get('/api/status')).body;
-    expect(mine).toMatchObject({ liveStrategies: 1, testnet: true, heartbeat: { active: false } });
+    expect(mine).toMatchObject({
+      liveStrategies: { running: 1, suspendedByErrors: 0 },
+      testnet: true,
+      heartbeat: { active: false },
+    });
     const theirs = (await bob.get('/api/status')).body;
-    expect(theirs).toMatchObject({ liveStrategies: 0, testnet: false });
+    expect(theirs).toMatchObject({ liveStrategies: { running: 0, suspendedByErrors: 0 }, testnet: false });
   });
 
   it('shows the heartbeat incoherent while an incoherence alert is open', async () => {

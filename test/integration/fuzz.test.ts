@@ -9,6 +9,7 @@ import { signedInClient, uniqueName, type Client } from '../helpers/app';
 import { countOwnedRows } from '../helpers/tenancy';
 import { paperBrokerOf, startTradingStack } from '../helpers/trading';
 import { backtestBody } from '../helpers/backtests';
+import { activate, activationBody, listMarket } from '../helpers/activations';
 
 const SEED = 20261201;
 const RANDOM_BODIES = 20;
@@ -109,6 +110,7 @@ function knownBodies(ids: RowIds): Record<string, Record<string, unknown>> {
     'POST /api/backtests': backtest,
     'POST /api/brokers': { name: uniqueName('fz'), exchange: 'paper' },
     'POST /api/trading/orders': { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001' },
+    'POST /api/active-strategies': activationBody(ids.strategy, ids.broker),
     'POST /api/candles/import': { source: 'fuzz', symbol: 'BTC/USDT', timeframe: '1h', format: 'csv', data: 'x' },
   };
 }
@@ -117,6 +119,7 @@ interface RowIds {
   strategy: number;
   broker: number;
   backtest: number;
+  activation: number;
 }
 
 /** Every write route of every area, as `METHOD /full/path`. */
@@ -151,7 +154,9 @@ function urlOf(path: string, ids: RowIds): string {
       ? ids.broker
       : path.startsWith('/api/backtests')
         ? ids.backtest
-        : 1;
+        : path.startsWith('/api/active-strategies')
+          ? ids.activation
+          : 1;
   return path.replace(/:\w+/g, String(id));
 }
 
@@ -213,10 +218,11 @@ async function userWithRows(): Promise<{ client: Client; ids: RowIds }> {
     timeframe: '1h',
     code: EXAMPLE_STRATEGY,
   });
-  const ids = { strategy: strategy.body.id, broker: await paperBrokerOf(client), backtest: 0 };
+  const ids = { strategy: strategy.body.id, broker: await paperBrokerOf(client), backtest: 0, activation: 0 };
   const backtest = await client.send('post', '/api/backtests', knownBodies(ids)['POST /api/backtests']);
   expect([strategy.status, backtest.status]).toEqual([201, 201]);
-  return { client, ids: { ...ids, backtest: backtest.body.id } };
+  await listMarket(stack.app.db, stack.app.config.PAPER_PRICE_SOURCE, 'BTC/USDT');
+  return { client, ids: { ...ids, backtest: backtest.body.id, activation: await activate(client) } };
 }
 
 it('finds the write routes of every area', () => {

@@ -7,6 +7,7 @@ import { uniqueName, type Client } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
 import { paperBrokerOf, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 import { backtestBody } from '../helpers/backtests';
+import { activationBody } from '../helpers/activations';
 
 let stack: Awaited<ReturnType<typeof startTradingStack>>;
 let workers: { close(): Promise<void> };
@@ -72,6 +73,7 @@ describe('finding 7: bad input answers 4xx', () => {
   it('refuses a NUL character in any text field, naming it', async () => {
     const client = await signedInClient(stack.app);
     const strategyId = await strategyOf(client);
+    const brokerId = await paperBrokerOf(client);
     const nul = 'a\u0000b';
     const cases: [string, 'post' | 'put', string, Record<string, unknown>, string][] = [
       ['login', 'post', '/api/auth/login', { username: nul, password: 'password-123' }, 'username'],
@@ -80,6 +82,7 @@ describe('finding 7: bad input answers 4xx', () => {
       ['broker', 'post', '/api/brokers', { name: nul, exchange: 'paper' }, 'name'],
       ['backtest', 'post', '/api/backtests', backtestBody(strategyId, { source: nul }), 'source'],
       ['ai model', 'put', '/api/ai/settings', { provider: 'ollama', model: nul }, 'model'],
+      ['activation', 'post', '/api/active-strategies', activationBody(strategyId, brokerId, { symbol: nul }), 'symbol'],
       [
         'credentials',
         'post',
@@ -130,7 +133,12 @@ describe('finding 7: bad input answers 4xx', () => {
   it('treats a 200-digit id as a row that does not exist, and refuses dates out of range', async () => {
     const client = await signedInClient(stack.app);
     const huge = '9'.repeat(200);
-    for (const url of [`/api/strategies/${huge}`, `/api/backtests/${huge}`, `/api/brokers/${huge}`]) {
+    for (const url of [
+      `/api/strategies/${huge}`,
+      `/api/backtests/${huge}`,
+      `/api/brokers/${huge}`,
+      `/api/active-strategies/${huge}`,
+    ]) {
       expectRefusal(await client.get(url), 404);
     }
     expectRefusal(await client.send('delete', `/api/trading/orders/${huge}`), 404);

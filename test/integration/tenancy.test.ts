@@ -7,6 +7,7 @@ import { idFieldsOf } from '../../http/params';
 import { signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
 import { backtestBody } from '../helpers/backtests';
+import { activate, activationBody, listMarket } from '../helpers/activations';
 import {
   expectIdInputIsolation,
   expectTenantIsolation,
@@ -38,6 +39,7 @@ const OWNED: OwnedResource[] = [
       return res.body.broker.id;
     },
     updateBody: { name: 'taken over' },
+    actions: ['POST /:id/test', 'POST /:id/markets'],
   },
   {
     basePath: '/api/backtests',
@@ -49,6 +51,16 @@ const OWNED: OwnedResource[] = [
     },
     // Backtests have no PUT: B's PUT must still answer 404 like every route on A's row.
     updateBody: {},
+    actions: ['GET /:id/candles', 'POST /:id/cancel'],
+  },
+  {
+    basePath: '/api/active-strategies',
+    create: async (client) => {
+      await listMarket(app.db, app.config.PAPER_PRICE_SOURCE, 'BTC/USDT');
+      return activate(client);
+    },
+    updateBody: { endDate: '2099-01-01T00:00:00.000Z', budget: '1' },
+    actions: ['POST /:id/stop', 'POST /:id/sell', 'POST /:id/suspend', 'POST /:id/resume'],
   },
 ];
 
@@ -103,6 +115,14 @@ const ID_INPUTS: Record<string, IdInputProof> = {
   'GET /api/trades brokerId': {
     own: brokerOf,
     request: (bob, id) => bob.get(`/api/trades?brokerId=${id}`),
+  },
+  'POST /api/active-strategies strategyId': {
+    own: strategyOf,
+    request: async (bob, id) => bob.send('post', '/api/active-strategies', activationBody(id, await brokerOf(bob))),
+  },
+  'POST /api/active-strategies brokerId': {
+    own: brokerOf,
+    request: async (bob, id) => bob.send('post', '/api/active-strategies', activationBody(await strategyOf(bob), id)),
   },
   'GET /api/trading/ohlcv brokerId': {
     own: brokerOf,
@@ -181,6 +201,53 @@ it('covers every user-owned area that has /:id routes', () => {
     .map((area) => area.path);
   expect(withIds.length).toBeGreaterThan(0);
   expect(withIds.sort()).toEqual([...OWNED.map((r) => r.basePath), ...Object.keys(PROVEN_ELSEWHERE)].sort());
+});
+
+it('asks every /:id route of the areas above as user B', () => {
+  const asked = OWNED.flatMap((r) => [
+    ...['GET /:id', 'PUT /:id', 'DELETE /:id', ...(r.actions ?? [])].map((route) => `${r.basePath} ${route}`),
+  ]);
+  const routes = areasOf(app)
+    .filter((area) => OWNED.some((r) => r.basePath === area.path))
+    .flatMap((area) =>
+      (area.router.stack as { route?: { path: string; methods: Record<string, boolean> } }[])
+        .filter((layer) => layer.route?.path.includes(':id'))
+        .flatMap((layer) =>
+          Object.keys(layer.route!.methods)
+            .filter((m) => m !== '_all' && m !== 'head')
+            .map((m) => `${area.path} ${m.toUpperCase()} ${layer.route!.path}`),
+        ),
+    );
+  expect(asked).toEqual(expect.arrayContaining(routes));
+});
+
+it("keeps user A's activations and positions out of user B's lists and emergency stop", async () => {
+  const alice = await signedInClient(app);
+  const bob = await signedInClient(app);
+  await listMarket(app.db, app.config.PAPER_PRICE_SOURCE, 'BTC/USDT');
+  const id = await activate(alice);
+  const [position] = await app
+    .db('positions')
+    .insert({
+      user_id: alice.user!.id,
+      broker_id: await brokerOf(alice),
+      active_strategy_id: id,
+      symbol: 'BTC/USDT',
+      side: 'long',
+      quantity: '1',
+      entry_price: '100',
+    })
+    .returning('id');
+  expect((await bob.send('post', '/api/active-strategies/emergency-stop', { closePositions: true })).body).toEqual({
+    suspended: 0,
+    closing: 0,
+  });
+  expect((await bob.get('/api/positions').expect(200)).body).toEqual([]);
+  expect((await bob.get('/api/positions?status=open').expect(200)).body).toEqual([]);
+  expect((await alice.get('/api/positions').expect(200)).body.map((p: { id: number }) => p.id)).toEqual([
+    Number(position.id),
+  ]);
+  expect((await alice.get(`/api/active-strategies/${id}`).expect(200)).body.state).toBe('active');
 });
 
 /**

@@ -1,0 +1,234 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { Dec } from '../../core/decimal';
+import { entryQuantity, quantityText } from '../../core/engine/sizing';
+import type { EventPublisher } from '../../core/realtime/publisher';
+import type { SandboxLimits } from '../../core/sandbox/limits';
+import type { SandboxPool } from '../../core/sandbox/sandbox-pool';
+import { StrategyError } from '../../core/sandbox/strategy-error';
+import { ExchangeError } from '../../core/exchanges/errors';
+import type { BrokerRequests } from '../../queues/broker-client';
+import { orderKeys } from '../../queues/jobs';
+import {
+  liveCandles,
+  MarketUnknownError,
+  liveMarket,
+  lockActivation,
+  openPosition,
+  strategyState,
+  type ActivationRow,
+} from './live-context';
+import { closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
+
+export interface LiveDeps {
+  db: Knex;
+  broker: BrokerRequests;
+  publisher: EventPublisher;
+  logger: Logger;
+  sandbox: SandboxPool;
+  limits: SandboxLimits;
+  paperSource: string;
+  paperSlippage: string;
+  /** Closed candles the strategy sees before the one that just closed (its indicators' warm-up). */
+  warmup: number;
+}
+
+/** Errors in a row after which an activation is suspended (and its user alerted). */
+export const ERRORS_BEFORE_SUSPENSION = 3;
+
+export type EvaluationOutcome = 'skipped' | 'none' | 'traded' | 'failed';
+
+/** The free quote balance the strategy may use: what the broker holds, within the activation's budget. */
+async function freeBalance(deps: LiveDeps, activation: ActivationRow, quote: string): Promise<number> {
+  const lines = await deps.broker.call('balance', { brokerId: Number(activation.broker_id) });
+  const free = Dec(lines.find((line) => line.asset === quote)?.free ?? '0');
+  return (activation.budget === null ? free : Dec.min(free, activation.budget)).toNumber();
+}
+
+/**
+ * Records a failed evaluation on its activation; the third in a row suspends it and alerts its user. Strategy
+ * errors and refused orders are the strategy's (the close is done); anything else is thrown to be retried.
+ */
+export async function recordFailure(
+  trx: Knex.Transaction,
+  activation: ActivationRow,
+  message: string,
+  closeTime: number | null,
+): Promise<boolean> {
+  const errors = activation.error_count + 1;
+  const suspend = errors >= ERRORS_BEFORE_SUSPENSION;
+  await trx('active_strategies')
+    .where({ id: activation.id })
+    .update({
+      last_error: message,
+      last_error_at: new Date(),
+      error_count: errors,
+      ...(closeTime === null ? {} : { last_close_time: new Date(closeTime) }),
+      ...(suspend ? { state: 'suspended', suspended_by: 'errors' } : {}),
+      updated_at: new Date(),
+    });
+  if (suspend) {
+    await trx('alerts').insert({
+      user_id: activation.user_id,
+      kind: 'strategy_suspended',
+      severity: 'critical',
+      message: `Stratégie suspendue après ${errors} erreurs de suite : ${message}`,
+      details: { activeStrategyId: Number(activation.id), symbol: activation.symbol },
+    });
+  }
+  return suspend;
+}
+
+/** A failure that belongs to the strategy (recorded, not retried), in the words the user reads. */
+export function strategyFault(error: unknown): string | null {
+  if (error instanceof StrategyError || error instanceof LiveOrderError || error instanceof MarketUnknownError) {
+    return error.message;
+  }
+  if (error instanceof ExchangeError && error.failure === 'rejected') return error.message;
+  return null;
+}
+
+/**
+ * One evaluation of an activation on the close of its candle `closeTime` (the candle's last millisecond, as the
+ * heartbeat ticks it). Under the activation's lock: skipped unless active, within its dates and later than the last
+ * close it evaluated; otherwise the strategy decides in the sandbox on the stored candles, its legs are ordered
+ * through the broker actor with keys of this close (a retried or recovered evaluation asks for the same orders, so
+ * none is placed twice), and the position and the close are written together.
+ */
+export async function evaluateClose(
+  deps: LiveDeps,
+  activeStrategyId: number,
+  closeTime: number,
+): Promise<EvaluationOutcome> {
+  const { db } = deps;
+  const outcome = await db.transaction(async (trx): Promise<EvaluationOutcome> => {
+    const activation = await lockActivation(trx, activeStrategyId);
+    if (!activation || activation.state !== 'active') return 'skipped';
+    if (closeTime < activation.start_date.getTime() || closeTime > activation.end_date.getTime()) return 'skipped';
+    if (activation.last_close_time && closeTime <= activation.last_close_time.getTime()) return 'skipped';
+    try {
+      return await decideAndTrade(deps, trx, activation, closeTime);
+    } catch (error) {
+      const fault = strategyFault(error);
+      if (fault === null) throw error;
+      await recordFailure(trx, activation, fault, closeTime);
+      deps.logger.info({ activeStrategyId, closeTime, err: error }, 'live evaluation failed');
+      return 'failed';
+    }
+  });
+  if (outcome === 'failed') await publishSuspension(deps, activeStrategyId);
+  if (outcome !== 'skipped') {
+    await publishChange(
+      deps,
+      activeStrategyId,
+      outcome === 'failed' ? 'error' : outcome === 'traded' ? 'order' : 'evaluated',
+      closeTime,
+    );
+  }
+  return outcome;
+}
+
+async function decideAndTrade(
+  deps: LiveDeps,
+  trx: Knex.Transaction,
+  activation: ActivationRow,
+  closeTime: number,
+): Promise<EvaluationOutcome> {
+  const strategy: { code: string } = await trx('strategies').where({ id: activation.strategy_id }).first('code');
+  const market = await liveMarket(trx, activation, deps);
+  const lastOpen = closeTime + 1 - market.timeframeMs;
+  const candles = await liveCandles(
+    trx,
+    { source: market.exchange, symbol: activation.symbol, timeframe: activation.timeframe },
+    lastOpen,
+    deps.warmup + 1,
+  );
+  const n = candles.time.length;
+  if (n === 0 || candles.time[n - 1] !== lastOpen) {
+    throw new LiveOrderError(
+      `La bougie ${activation.timeframe} close à ${new Date(closeTime + 1).toISOString()} est absente`,
+    );
+  }
+  const position = await openPosition(trx, activation.id);
+  const balance = await freeBalance(deps, activation, market.quote);
+  const state = strategyState(balance, position);
+  const decision = await deps.sandbox.run(
+    'evaluate',
+    `user-${activation.user_id}`,
+    { code: strategy.code, limits: deps.limits, candles, state, market: activation.market, costs: market.costs },
+    { budgetMs: deps.limits.budgetMs },
+  );
+  const time = closeTime + 1;
+  let traded = false;
+  if (decision.exit && position) {
+    await closeAtMarket(
+      trx,
+      deps.broker,
+      activation,
+      market,
+      position,
+      orderKeys.strategy(activation.id, closeTime, 'exit'),
+      'signal',
+      time,
+    );
+    traded = true;
+  }
+  if (decision.entry) {
+    // Sized from the balance after the exit, as the backtest sizes a reversal.
+    const cash = traded ? await freeBalance(deps, activation, market.quote) : balance;
+    const close = candles.close[n - 1];
+    const side = decision.entry.side === 'long' ? 1 : -1;
+    const expected = close * (1 + side * market.costs.slippage);
+    const sized = entryQuantity(decision.entry.size, cash, expected, market.costs.fees.takerFee ?? 0, market.sizing);
+    if (sized.quantity > 0) {
+      await openFromEntry(
+        trx,
+        deps.broker,
+        activation,
+        market,
+        orderKeys.strategy(activation.id, closeTime, 'entry'),
+        decision.entry,
+        quantityText(sized.quantity, market.sizing),
+        time,
+      );
+      traded = true;
+    }
+  }
+  await trx('active_strategies')
+    .where({ id: activation.id })
+    .update({ last_close_time: new Date(closeTime), error_count: 0, updated_at: new Date() });
+  return traded ? 'traded' : 'none';
+}
+
+/** An activation suspended by its errors turns the status bar's "Stratégies live" to a warning at once. */
+async function publishSuspension(deps: LiveDeps, activeStrategyId: number): Promise<void> {
+  const row: { user_id: number; suspended_by: string | null } | undefined = await deps
+    .db('active_strategies')
+    .where({ id: activeStrategyId })
+    .first('user_id', 'suspended_by');
+  if (row?.suspended_by !== 'errors') return;
+  await deps.publisher.publish('status:changed', { reason: 'live' }, { userId: Number(row.user_id) });
+}
+
+export async function publishChange(
+  deps: Pick<LiveDeps, 'db' | 'publisher'>,
+  activeStrategyId: number,
+  kind: 'evaluated' | 'order' | 'error' | 'state',
+  closeTime?: number,
+): Promise<void> {
+  const row: { user_id: number; last_error: string | null } | undefined = await deps
+    .db('active_strategies')
+    .where({ id: activeStrategyId })
+    .first('user_id', 'last_error');
+  if (!row) return;
+  await deps.publisher.publish(
+    'live:activation',
+    {
+      id: activeStrategyId,
+      kind,
+      closeTime,
+      ...(kind === 'error' && row.last_error ? { message: row.last_error } : {}),
+    },
+    { userId: Number(row.user_id) },
+  );
+}

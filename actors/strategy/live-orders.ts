@@ -1,0 +1,125 @@
+import type { Knex } from 'knex';
+import { Dec, decimalFromFloat } from '../../core/decimal';
+import { exitLevels } from '../../core/engine/exits';
+import type { ExitReason } from '../../core/engine/position';
+import type { EntryDecision } from '../../core/engine/reversal';
+import type { TradeView } from '../../core/trading/orders';
+import type { BrokerRequests } from '../../queues/broker-client';
+import type { ActivationRow, LiveMarket, PositionRow } from './live-context';
+
+/** An order of a strategy that the exchange refused or did not fill: recorded on the activation as its error. */
+export class LiveOrderError extends Error {}
+
+/** Why a live position was closed: the engine's reasons, or the user's (Vendre, Stop, the emergency stop). */
+export type LiveExitReason = ExitReason | 'sell' | 'stop' | 'emergency';
+
+/** Places one market leg of a strategy through the broker actor and returns its trade once filled. */
+async function placeLeg(
+  broker: BrokerRequests,
+  activation: ActivationRow,
+  businessKey: string,
+  side: 'buy' | 'sell',
+  amount: string,
+): Promise<TradeView> {
+  const trade = await broker.placeOrder({
+    brokerId: Number(activation.broker_id),
+    businessKey,
+    origin: {
+      userId: Number(activation.user_id),
+      source: 'strategy',
+      strategyId: Number(activation.strategy_id),
+      activeStrategyId: Number(activation.id),
+    },
+    request: { symbol: activation.symbol, side, type: 'market', amount },
+  });
+  if (trade.status !== 'closed' || !trade.filledQuantity || !trade.averagePrice || Dec(trade.filledQuantity).lte(0)) {
+    const detail = trade.errorMessage ? ` : ${trade.errorMessage}` : '';
+    throw new LiveOrderError(
+      `L'ordre ${side === 'buy' ? "d'achat" : 'de vente'} n'a pas été exécuté (${trade.status})${detail}`,
+    );
+  }
+  return trade;
+}
+
+/** A trade's fee in the quote currency (an exchange may take it in the base asset, or in neither: then not counted). */
+function quoteFee(trade: TradeView, market: LiveMarket): Dec {
+  if (!trade.fee) return Dec(0);
+  if (trade.feeCurrency === market.base) return Dec(trade.fee).times(trade.averagePrice!);
+  if (trade.feeCurrency === null || trade.feeCurrency === market.quote) return Dec(trade.fee);
+  return Dec(0);
+}
+
+/** Opens the activation's position from an entry decision: the order, then the `positions` row from its fill. */
+export async function openFromEntry(
+  trx: Knex.Transaction,
+  broker: BrokerRequests,
+  activation: ActivationRow,
+  market: LiveMarket,
+  businessKey: string,
+  entry: EntryDecision,
+  amount: string,
+  time: number,
+): Promise<TradeView> {
+  const trade = await placeLeg(broker, activation, businessKey, entry.side === 'long' ? 'buy' : 'sell', amount);
+  const price = Dec(trade.averagePrice!);
+  const filled = Dec(trade.filledQuantity!);
+  // A fee taken in the base asset leaves less of it to sell.
+  const held = trade.feeCurrency === market.base && trade.fee ? filled.minus(trade.fee) : filled;
+  const { stop, target } = exitLevels(entry.side, price.toNumber(), entry.stopLoss, entry.takeProfit);
+  await trx('positions').insert({
+    user_id: activation.user_id,
+    broker_id: activation.broker_id,
+    active_strategy_id: activation.id,
+    symbol: activation.symbol,
+    side: entry.side,
+    quantity: held.toFixed(),
+    entry_price: price.toFixed(),
+    current_price: price.toFixed(),
+    stop_loss: stop === null ? null : decimalFromFloat(stop),
+    take_profit: target === null ? null : decimalFromFloat(target),
+    unrealized_pnl: '0',
+    status: 'open',
+    opened_at: new Date(time),
+    checked_until: new Date(time),
+    entry_trade_id: trade.id,
+    entry_fee: quoteFee(trade, market).toFixed(),
+  });
+  return trade;
+}
+
+/**
+ * Closes a position at market: the order for its whole quantity, then the row closed with its exit and realised
+ * P&L (both legs' fees included), written on the closing trade too.
+ */
+export async function closeAtMarket(
+  trx: Knex.Transaction,
+  broker: BrokerRequests,
+  activation: ActivationRow,
+  market: LiveMarket,
+  position: PositionRow,
+  businessKey: string,
+  reason: LiveExitReason,
+  time: number,
+): Promise<TradeView> {
+  const long = position.side === 'long';
+  const trade = await placeLeg(broker, activation, businessKey, long ? 'sell' : 'buy', position.quantity);
+  const exit = Dec(trade.averagePrice!);
+  const entry = Dec(position.entry_price);
+  const quantity = Dec(trade.filledQuantity!);
+  const gross = (long ? exit.minus(entry) : entry.minus(exit)).times(quantity);
+  const pnl = gross.minus(Dec(position.entry_fee ?? 0)).minus(quoteFee(trade, market));
+  await trx('positions')
+    .where({ id: position.id, status: 'open' })
+    .update({
+      status: 'closed',
+      closed_at: new Date(time),
+      current_price: exit.toFixed(),
+      exit_price: exit.toFixed(),
+      exit_trade_id: trade.id,
+      exit_reason: reason,
+      realized_pnl: pnl.toFixed(),
+      unrealized_pnl: null,
+    });
+  await trx('trades').where({ id: trade.id }).update({ profit_loss: pnl.toFixed() });
+  return trade;
+}

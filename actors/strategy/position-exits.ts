@@ -1,0 +1,105 @@
+import { rangeExit } from '../../core/engine/exits';
+import type { Position } from '../../core/engine/position';
+import type { CloseReason } from '../../queues/jobs';
+import { orderKeys } from '../../queues/jobs';
+import { type LiveDeps, publishChange, recordFailure, strategyFault } from './evaluation';
+import { liveMarket, lockActivation, type PositionRow } from './live-context';
+import { closeAtMarket, type LiveExitReason } from './live-orders';
+
+/**
+ * Closes one position of an activation at market, under the activation's lock: Vendre, Stop and the emergency stop
+ * (`reason`), or a stop-loss / take-profit hit. One business key per position, so a click on Vendre while the stop
+ * is being hit, or two clicks, close it once. A position already closed is left alone.
+ */
+export async function closePosition(
+  deps: LiveDeps,
+  activeStrategyId: number,
+  positionId: number,
+  reason: CloseReason | LiveExitReason,
+): Promise<boolean> {
+  const closed = await deps.db.transaction(async (trx) => {
+    const activation = await lockActivation(trx, activeStrategyId);
+    if (!activation) return false;
+    const position: PositionRow | undefined = await trx('positions')
+      .where({ id: positionId, active_strategy_id: activeStrategyId, status: 'open' })
+      .first();
+    if (!position) return false;
+    const market = await liveMarket(trx, activation, deps);
+    try {
+      await closeAtMarket(
+        trx,
+        deps.broker,
+        activation,
+        market,
+        position,
+        orderKeys.positionClose(activeStrategyId, positionId),
+        reason,
+        Date.now(),
+      );
+    } catch (error) {
+      const fault = strategyFault(error);
+      if (fault === null) throw error;
+      await recordFailure(trx, activation, fault, null);
+      return false;
+    }
+    return true;
+  });
+  await publishChange(deps, activeStrategyId, 'state');
+  return closed;
+}
+
+/** The engine's view of a stored position, to test its levels against candles. */
+function enginePosition(row: PositionRow): Position {
+  const price = Number(row.entry_price);
+  const amount = Number(row.quantity);
+  return {
+    side: row.side,
+    entry: { price, amount, cost: price * amount, fee: 0, role: 'taker' },
+    entryTime: new Date(row.opened_at).getTime(),
+    stop: row.stop_loss === null ? null : Number(row.stop_loss),
+    target: row.take_profit === null ? null : Number(row.take_profit),
+  };
+}
+
+/**
+ * Stop-loss and take-profit, checked every minute against the high and low of each 1m candle closed since the last
+ * check — a wick counts, as in the backtest, and the stop is taken first when one candle touches both. A hit closes
+ * the position at market through the broker actor; otherwise the check moves on to the last candle seen.
+ */
+export async function protectPositions(deps: LiveDeps, now: number): Promise<number> {
+  const { db } = deps;
+  const rows: (PositionRow & { active_strategy_id: number; symbol: string; broker_id: number })[] = await db(
+    'positions',
+  )
+    .join('active_strategies', 'active_strategies.id', 'positions.active_strategy_id')
+    .where('positions.status', 'open')
+    .whereNot('active_strategies.state', 'stopped')
+    .where((q) => q.whereNotNull('positions.stop_loss').orWhereNotNull('positions.take_profit'))
+    .select('positions.*');
+  let hits = 0;
+  for (const row of rows) {
+    const activation = await db('active_strategies').where({ id: row.active_strategy_id }).first();
+    const market = await liveMarket(db, activation, deps);
+    const since = new Date(row.checked_until ?? row.opened_at);
+    const candles: { open_time: Date; open: string; high: string; low: string }[] = await db('candles')
+      .where({ source: market.exchange, symbol: row.symbol, timeframe: '1m' })
+      .where('open_time', '>=', since)
+      .where('close_time', '<', new Date(now))
+      .orderBy('open_time')
+      .select('open_time', 'open', 'high', 'low');
+    if (candles.length === 0) continue;
+    const position = enginePosition(row);
+    const hit = candles
+      .map((c) => rangeExit(position, Number(c.open), Number(c.low), Number(c.high), market.costs))
+      .find((exit) => exit !== null);
+    if (hit) {
+      if (await closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason)) hits++;
+      continue;
+    }
+    const last = new Date(candles[candles.length - 1].open_time).getTime() + 60_000;
+    await db('positions')
+      .where({ id: row.id, status: 'open' })
+      .update({ checked_until: new Date(last) });
+  }
+  return hits;
+}

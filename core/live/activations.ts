@@ -1,0 +1,256 @@
+import type { Knex } from 'knex';
+import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
+import { Dec, trimDecimal, trimNullableDecimal } from '../decimal';
+import { PAPER } from '../exchanges/catalog';
+import type { ActivationState } from '../db/models/active-strategy.model';
+import type { TradeView } from '../trading/orders';
+
+/** An activation's open position as the Trading BOT page shows it; decimals as strings. */
+export interface ActivationPositionView {
+  id: number;
+  side: 'long' | 'short';
+  quantity: string;
+  entryPrice: string;
+  stopLoss: string | null;
+  takeProfit: string | null;
+  lastPrice: string | null;
+  unrealizedPnl: string | null;
+  openedAt: string;
+}
+
+/** An activation as the API and the `live:activation` listeners see it (see the live trading contract). */
+export interface ActivationView {
+  id: number;
+  strategyId: number;
+  strategyName: string;
+  brokerId: number;
+  brokerName: string;
+  /** The broker's exchange id (`paper` for a paper broker). */
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  market: 'spot' | 'futures';
+  startDate: string;
+  endDate: string;
+  budget: string | null;
+  state: ActivationState;
+  suspendedBy: 'user' | 'errors' | 'emergency' | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  errorCount: number;
+  lastCloseTime: string | null;
+  position: ActivationPositionView | null;
+  realizedPnl: string;
+  /** The last trades of the activation, newest first; only where asked for (the list and one activation). */
+  trades?: TradeView[];
+}
+
+/** A row of `positions`. */
+export interface PositionRow {
+  id: number;
+  user_id: number;
+  broker_id: number;
+  active_strategy_id: number | null;
+  symbol: string;
+  side: 'long' | 'short';
+  quantity: string;
+  entry_price: string;
+  current_price: string | null;
+  stop_loss: string | null;
+  take_profit: string | null;
+  unrealized_pnl: string | null;
+  status: 'open' | 'closed';
+  opened_at: Date;
+  closed_at: Date | null;
+  entry_fee: string | null;
+  exit_price: string | null;
+  realized_pnl: string | null;
+  exit_reason: string | null;
+}
+
+interface ActivationRow {
+  id: number;
+  strategy_id: number;
+  broker_id: number;
+  symbol: string;
+  timeframe: string;
+  market: 'spot' | 'futures';
+  start_date: Date;
+  end_date: Date;
+  budget: string | null;
+  state: ActivationState;
+  suspended_by: 'user' | 'errors' | 'emergency' | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+  error_count: number;
+  last_close_time: Date | null;
+  strategy_name: string;
+  broker_name: string;
+  broker_exchange: string;
+}
+
+/** How many trades an activation shows. */
+export const ACTIVATION_TRADES = 10;
+
+const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
+
+/**
+ * The P&L of an open position at its last price: what closing it there would gain, fees of the exit left out. The
+ * stored figure is used when no price was seen yet.
+ */
+function unrealizedPnl(row: PositionRow): string | null {
+  if (row.current_price === null) return trimNullableDecimal(row.unrealized_pnl);
+  const move = new Dec(row.current_price).minus(row.entry_price).mul(row.quantity);
+  return (row.side === 'long' ? move : move.neg()).toFixed();
+}
+
+function positionOfActivation(row: PositionRow): ActivationPositionView {
+  return {
+    id: Number(row.id),
+    side: row.side,
+    quantity: trimDecimal(row.quantity),
+    entryPrice: trimDecimal(row.entry_price),
+    stopLoss: trimNullableDecimal(row.stop_loss),
+    takeProfit: trimNullableDecimal(row.take_profit),
+    lastPrice: trimNullableDecimal(row.current_price),
+    unrealizedPnl: unrealizedPnl(row),
+    openedAt: new Date(row.opened_at).toISOString(),
+  };
+}
+
+/** A position as `GET /api/positions` lists it. */
+export function positionView(row: PositionRow) {
+  return {
+    ...positionOfActivation(row),
+    brokerId: Number(row.broker_id),
+    activeStrategyId: row.active_strategy_id === null ? null : Number(row.active_strategy_id),
+    symbol: row.symbol,
+    status: row.status,
+    unrealizedPnl: row.status === 'open' ? unrealizedPnl(row) : null,
+    entryFee: trimNullableDecimal(row.entry_fee),
+    exitPrice: trimNullableDecimal(row.exit_price),
+    realizedPnl: trimNullableDecimal(row.realized_pnl),
+    exitReason: row.exit_reason,
+    closedAt: iso(row.closed_at),
+  };
+}
+
+/**
+ * The user's activations as views, newest first: all of them, or those of `ids` (missing and other users' ids are
+ * simply absent). `withTrades` adds each one's last ACTIVATION_TRADES trades.
+ */
+export async function activationViews(
+  db: Knex,
+  userId: number,
+  options: { ids?: number[]; withTrades?: boolean } = {},
+): Promise<ActivationView[]> {
+  const query = db('active_strategies as a')
+    .join('strategies as s', 's.id', 'a.strategy_id')
+    .join('brokers as b', 'b.id', 'a.broker_id')
+    .where('a.user_id', userId)
+    .orderBy([
+      { column: 'a.created_at', order: 'desc' },
+      { column: 'a.id', order: 'desc' },
+    ])
+    .select('a.*', 's.name as strategy_name', 'b.name as broker_name', 'b.exchange as broker_exchange');
+  if (options.ids) query.whereIn('a.id', options.ids);
+  const rows: ActivationRow[] = await query;
+  if (!rows.length) return [];
+  const ids = rows.map((r) => Number(r.id));
+  const [positions, pnls, trades] = await Promise.all([
+    db<PositionRow>('positions')
+      .where({ user_id: userId, status: 'open' })
+      .whereIn('active_strategy_id', ids) as Promise<PositionRow[]>,
+    db('trades')
+      .where({ user_id: userId })
+      .whereIn('active_strategy_id', ids)
+      .groupBy('active_strategy_id')
+      .select('active_strategy_id', db.raw('coalesce(sum(profit_loss), 0)::text as pnl')) as Promise<
+      { active_strategy_id: number; pnl: string }[]
+    >,
+    options.withTrades ? lastTrades(db, userId, ids) : Promise.resolve([]),
+  ]);
+  const positionOf = new Map(positions.map((p) => [Number(p.active_strategy_id), p]));
+  const pnlOf = new Map(pnls.map((p) => [Number(p.active_strategy_id), p.pnl]));
+  return rows.map((row) => {
+    const id = Number(row.id);
+    const position = positionOf.get(id);
+    const view: ActivationView = {
+      id,
+      strategyId: Number(row.strategy_id),
+      strategyName: row.strategy_name,
+      brokerId: Number(row.broker_id),
+      brokerName: row.broker_name,
+      exchange: row.broker_exchange,
+      symbol: row.symbol,
+      timeframe: row.timeframe,
+      market: row.market,
+      startDate: new Date(row.start_date).toISOString(),
+      endDate: new Date(row.end_date).toISOString(),
+      budget: trimNullableDecimal(row.budget),
+      state: row.state,
+      suspendedBy: row.suspended_by,
+      lastError: row.last_error,
+      lastErrorAt: iso(row.last_error_at),
+      errorCount: row.error_count,
+      lastCloseTime: iso(row.last_close_time),
+      position: position ? positionOfActivation(position) : null,
+      realizedPnl: trimDecimal(pnlOf.get(id) ?? '0'),
+    };
+    if (options.withTrades) {
+      view.trades = trades.filter((t) => Number(t.active_strategy_id) === id).map(tradeView);
+    }
+    return view;
+  });
+}
+
+async function lastTrades(
+  db: Knex,
+  userId: number,
+  ids: number[],
+): Promise<(TradeRow & { active_strategy_id: number })[]> {
+  const ranked = db('trades')
+    .where({ user_id: userId })
+    .whereIn('active_strategy_id', ids)
+    .select('*', db.raw('row_number() over (partition by active_strategy_id order by id desc) as rank'));
+  return db.from(ranked.as('t')).where('rank', '<=', ACTIVATION_TRADES).orderBy('id', 'desc').select('*');
+}
+
+/** One of the user's activations as a view, or undefined when it is not theirs or does not exist. */
+export async function activationView(
+  db: Knex,
+  userId: number,
+  id: number,
+  withTrades = false,
+): Promise<ActivationView | undefined> {
+  return (await activationViews(db, userId, { ids: [id], withTrades }))[0];
+}
+
+/** A market of exchange_symbols, as the activation checks need it. */
+export interface MarketCheck {
+  exchange: string;
+  symbol: string;
+  active: boolean;
+  base: string;
+  quote: string;
+}
+
+/** The market of `symbol` on the exchange whose markets a broker trades (exchange_symbols), if it is listed. */
+export async function listedMarket(db: Knex, exchange: string, symbol: string): Promise<MarketCheck | undefined> {
+  const row = await db('exchange_symbols').where({ exchange, symbol }).first('symbol', 'active', 'base', 'quote');
+  return row && { exchange, symbol: row.symbol, active: row.active, base: row.base, quote: row.quote };
+}
+
+/**
+ * Whether an activation on this broker may trade `market` in futures: the broker's exchange must list a perpetual or
+ * dated contract on the same pair. The paper exchange fills spot orders only, and markets are loaded spot only
+ * today (core/exchanges/ccxt-client.ts), so this opens futures only where such contracts are stored.
+ */
+export async function futuresAllowed(db: Knex, brokerExchange: string, market: MarketCheck): Promise<boolean> {
+  if (brokerExchange === PAPER) return false;
+  const row = await db('exchange_symbols')
+    .where({ exchange: market.exchange, base: market.base, quote: market.quote, active: true })
+    .whereIn('type', ['swap', 'future'])
+    .first('id');
+  return Boolean(row);
+}
