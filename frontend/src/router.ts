@@ -9,12 +9,12 @@ const HeartbeatView = () => import('@/views/HeartbeatView.vue');
 const ManualTradingView = () => import('@/views/ManualTradingView.vue');
 const StrategiesView = () => import('@/views/StrategiesView.vue');
 const BacktestView = () => import('@/views/BacktestView.vue');
+const TradingBotView = () => import('@/views/TradingBotView.vue');
 const AccountView = () => import('@/views/AccountView.vue');
 const PlaceholderView = () => import('@/views/PlaceholderView.vue');
 
 /** Menu pages not built yet, with the module that brings each. */
 const upcoming = [
-  { path: 'trading-bot', label: 'menu.bot', module: 'Trading BOT' },
   { path: 'webhooks', label: 'menu.webhooks', module: 'Webhooks TradingView' },
   { path: 'statistiques', label: 'menu.stats', module: 'Statistiques' },
 ] as const;
@@ -30,6 +30,7 @@ export const router = createRouter({
         { path: '', redirect: '/heartbeat' },
         { path: 'heartbeat', name: 'heartbeat', component: HeartbeatView },
         { path: 'trading-manuel', name: 'trading-manuel', component: ManualTradingView },
+        { path: 'trading-bot', name: 'trading-bot', component: TradingBotView },
         { path: 'strategies', name: 'strategies', component: StrategiesView },
         { path: 'backtest', name: 'backtest', component: BacktestView },
         ...upcoming.map((page) => ({

@@ -15,7 +15,8 @@ export interface User {
 export interface AppStatus {
   heartbeat: { active: boolean; coherent: boolean; processAlive: boolean; connected: boolean; lastSeen: string | null };
   markets: { count: number; exchanges: number };
-  liveStrategies: number;
+  /** The status bar's "Stratégies live": activations running now, and those that errors suspended. */
+  liveStrategies: { running: number; suspendedByErrors: number };
   testnet: boolean;
   debugActive: boolean;
 }

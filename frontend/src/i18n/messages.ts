@@ -1,8 +1,10 @@
 import { aiEn, aiFr } from './ai-messages';
+import { liveEn, liveFr } from './live-messages';
 
 /** French first (the default), English second; both must have every key. */
 export const fr = {
   ...aiFr,
+  ...liveFr,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Trading manuel',
@@ -31,8 +33,6 @@ export const fr = {
   'status.incoherent': 'Heartbeat non cohérent',
   'status.markets': '{n} marchés chargés',
   'status.noMarkets': 'Aucun marché chargé',
-  'status.liveStrategies': '{n} stratégie(s) live',
-  'status.noLiveStrategies': 'Aucune stratégie live',
   'status.testnet': 'MODE TESTNET',
   'status.debug': 'Debug actif',
   'status.realtimeOff': 'Temps réel déconnecté',
@@ -242,6 +242,7 @@ export type MessageKey = keyof typeof fr;
 
 export const en: Record<MessageKey, string> = {
   ...aiEn,
+  ...liveEn,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Manual trading',
@@ -270,8 +271,6 @@ export const en: Record<MessageKey, string> = {
   'status.incoherent': 'Heartbeat incoherent',
   'status.markets': '{n} markets loaded',
   'status.noMarkets': 'No markets loaded',
-  'status.liveStrategies': '{n} live strategy(ies)',
-  'status.noLiveStrategies': 'No live strategy',
   'status.testnet': 'TESTNET MODE',
   'status.debug': 'Debug on',
   'status.realtimeOff': 'Realtime disconnected',
