@@ -80,16 +80,40 @@ describe('hostile strategies: allocations the memory limit does not count are go
     for (const bomb of bombs) expectContained(await probe(hostile({ init: bomb })), MEMORY);
   });
 
-  // Skipped, and an open finding of issue 13: in a process that is not the first isolate user (a Jest worker, a
-  // sandbox thread), one of these bombs makes V8 abort the whole process on a last-resort GC (CALL_AND_RETRY_LAST)
-  // instead of isolated-vm stopping the isolate. It passes in band; bounding Map/Set in the prelude is the next step.
-  it.skip('stops a Map or a Set grown without end, on memory or time', async () => {
+  // A hash table doubles its backing store in one allocation; when it does not fit in what is left of a heap not yet
+  // full, V8 aborts the whole process on a last-resort GC instead of isolated-vm stopping the isolate. Their entries
+  // are bounded (prelude-lockdown.ts), so the bombs stop on the limit long before, in band or in a worker.
+  it('stops a Map or a Set (weak ones too) grown without end, on the memory limit, in any process', async () => {
     const maps = [
       'const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });',
       'const m = new Map(); for (let i = 0; ; i++) m.set(i, new Array(1e4).fill(i));',
       'const s = new Set(); for (let i = 0; ; i++) s.add("k" + i);',
+      'const m = new WeakMap(); const k = []; for (let i = 0; ; i++) { k.push({}); m.set(k[i], i); }',
+      'const s = new WeakSet(); const k = []; for (let i = 0; ; i++) { k.push({}); s.add(k[i]); }',
+      'const all = []; for (;;) { const m = new Map(); for (let i = 0; i < 2e5; i++) m.set(i, i); all.push(m); }',
     ];
-    for (const bomb of maps) expectContained(await probe(hostile({ init: bomb })), STOPPED);
+    for (const bomb of maps) expectContained(await probe(hostile({ init: bomb })), MEMORY);
+  });
+
+  it('keeps Map, Set and weak collections working below their bound', async () => {
+    const use = [
+      'const m = new Map([[1, "a"]]); for (let i = 0; i < 1e5; i++) m.set(i % 10, i);',
+      'const w = new WeakMap(); const k = {}; w.set(k, 1); w.delete(k); w.set(k, 2);',
+      'console.log(m.size, m.get(1), w.get(k), new Set([1, 2, 2]).size, new WeakSet([k]).has(k));',
+    ].join(' ');
+    expect((await probe(hostile({ init: use }))).logs).toEqual(['10 99991 2 2 true']);
+  });
+
+  // Skipped, and an open finding of issue 13: the same abort, through tables the prelude cannot wrap (an object's
+  // own properties or elements in dictionary mode). Each of these kills the process rather than the isolate.
+  it.skip('stops objects and arrays grown as dictionaries, on the memory limit', async () => {
+    const dictionaries = [
+      'const o = {}; for (let i = 0; ; i++) o["k" + i] = i;',
+      'const a = []; for (let i = 0; ; i++) a[i * 1000] = i;',
+      'new Array(1e8).fill(0);',
+      'const a = []; a.length = 1e8; a.fill(1.5);',
+    ];
+    for (const bomb of dictionaries) expectContained(await probe(hostile({ init: bomb })), MEMORY);
   });
 
   it('stops a string doubled to its maximum length and a huge JSON document', async () => {
@@ -163,8 +187,9 @@ describe('hostile strategies: infinite loops anywhere', () => {
   it('stops deep recursion, promise floods and async functions that never end', async () => {
     const recursion = 'const f = (n) => f(n + 1) + 1; f(0);';
     expectContained(await probe(hostile({ init: recursion })), /^RangeError : Maximum call stack size exceeded$/);
+    // The queue of microtasks grows with the flood: the time limit or, on a fast run, the memory limit stops it.
     const flood = 'const f = () => Promise.resolve().then(f); f();';
-    expectContained(await probe(hostile({ init: flood })), TIME);
+    expectContained(await probe(hostile({ init: flood })), STOPPED);
     const endless = '(async () => { for (;;) await null; })(); return false;';
     expectContained(await probe(hostile({ shouldLong: endless })), TIME);
   });

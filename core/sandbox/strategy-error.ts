@@ -1,4 +1,5 @@
 import type { SandboxLimits } from './limits';
+import { COLLECTION_FULL } from './prelude-lockdown';
 
 const MAX_MESSAGE = 1000;
 
@@ -19,8 +20,8 @@ export class StrategyError extends Error {
   }
 }
 
-function memoryExceeded(limits: SandboxLimits): StrategyError {
-  return new StrategyError(`La stratégie a dépassé sa limite de mémoire (${limits.memoryMb} Mo).`);
+function memoryExceeded(limits: SandboxLimits, line?: number, column?: number): StrategyError {
+  return new StrategyError(`La stratégie a dépassé sa limite de mémoire (${limits.memoryMb} Mo).`, line, column);
 }
 
 export function budgetExceeded(limits: SandboxLimits): StrategyError {
@@ -46,6 +47,10 @@ export function strategyFailure(answer: string, limits: SandboxLimits): Strategy
   const message = answer.slice(at);
   // An ArrayBuffer refused by the isolate's allocator is the memory limit, reached inside the strategy.
   if (name === 'RangeError' && message === 'Array buffer allocation failed') return memoryExceeded(limits);
+  // A Map, Set or weak collection at its bound (prelude-lockdown.ts), which stands for the memory limit.
+  if (name === 'RangeError' && message.startsWith(COLLECTION_FULL)) {
+    return memoryExceeded(limits, line ? Number(line) : undefined, column ? Number(column) : undefined);
+  }
   const kind = name && name !== 'Error' ? `${name} : ` : '';
   return new StrategyError(`${kind}${message}`, line ? Number(line) : undefined, column ? Number(column) : undefined);
 }

@@ -184,7 +184,10 @@ export class StrategyRunner {
       const context = isolate.createContextSync();
       const series: Float64Array[] = [];
       const ta = new ivm.Callback(indicatorBridge(series, meter, limits), { sync: true });
-      context.global.setSync('__host', new ivm.ExternalCopy({ catalog: CATALOG }).copyInto());
+      context.global.setSync(
+        '__host',
+        new ivm.ExternalCopy({ catalog: CATALOG, memoryMb: limits.memoryMb }).copyInto(),
+      );
       const host = context.global.getSync('__host', { reference: true }) as ivm.Reference<Record<string, unknown>>;
       host.setSync('ta', ta);
       timeout = allowance(isolate, meter, limits);
