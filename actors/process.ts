@@ -29,7 +29,9 @@ export async function runProcess(
     process.exit(1);
   }
   const logger = createLogger(cfg.LOG_LEVEL, role);
-  const db = createDb(cfg.DATABASE_URL);
+  // Each live evaluation holds a connection while the broker actor, in this process too, writes its trades: the pool
+  // leaves the actors room beside the evaluations (a pool they could fill would stall every order).
+  const db = createDb(cfg.DATABASE_URL, { min: 0, max: Math.max(10, 2 * cfg.LIVE_CONCURRENCY + 4) });
   const redis = createRedis(cfg.REDIS_URL);
   const ctx: ProcessContext = { config: cfg, logger, db, redis };
   const stopLiveness = role === 'web' ? async () => undefined : announceLiveness(redis, cfg.QUEUE_PREFIX, role);

@@ -21,7 +21,8 @@ it('keys a strategy order by its activation, close and leg, and its job by that 
   const close = Date.UTC(2024, 0, 1, 13);
   const entry = orderKeys.strategy(7, close, 'entry');
   expect(entry).toBe(`strategy:7:${close}:entry`);
-  expect(orderKeys.strategy(7, close, 'exit')).not.toBe(entry);
+  expect(orderKeys.strategy(7, close + 3_600_000, 'entry')).not.toBe(entry);
+  expect(orderKeys.positionClose(7, 3, 0)).not.toBe(orderKeys.positionClose(7, 3, 1));
   expect(jobIds.order(entry)).toBe(jobIds.order(orderKeys.strategy(7, close, 'entry')));
   expect(jobIds.order(entry)).not.toContain(':');
   expect(jobIds.evaluate(7, close)).not.toBe(jobIds.evaluate(7, close + 3_600_000));

@@ -46,16 +46,21 @@ export const jobIds = {
 };
 
 /**
- * Order business keys: the order's identity for its whole life (client order id, job id, trade). A strategy's legs
- * are keyed by the close that decided them, so a retried or recovered evaluation asks for the same orders.
+ * Order business keys: the order's identity for its whole life (client order id, job id, trade). A strategy's entry
+ * is keyed by the close that decided it, a close by the position it closes, so a retried or recovered evaluation
+ * asks for the same orders.
  */
 export const orderKeys = {
   manual: (userId: number, requestKey: string) => `manual:${userId}:${requestKey}`,
-  strategy: (activeStrategyId: number, closeTime: number, leg: 'exit' | 'entry') =>
+  strategy: (activeStrategyId: number, closeTime: number, leg: 'entry') =>
     `strategy:${activeStrategyId}:${closeTime}:${leg}`,
-  /** A close asked by the user, or a stop-loss/take-profit hit: one per position. */
-  positionClose: (activeStrategyId: number, positionId: number) =>
-    `strategy:${activeStrategyId}:position-${positionId}:close`,
+  /**
+   * Every close of a position — the strategy's exit, Vendre, Stop, the emergency stop, a stop-loss or a target — is
+   * the same order, so two of them at once (or one retried after a timeout) close it once. `attempt` counts the closes
+   * the exchange refused: the next try is a new order.
+   */
+  positionClose: (activeStrategyId: number, positionId: number, attempt: number) =>
+    `strategy:${activeStrategyId}:position-${positionId}:close-${attempt}`,
 };
 
 /** Orders are retried (the actor looks the order up before sending again); the job keeps its answer for an hour. */

@@ -9,8 +9,9 @@ export async function queueEvaluate(queue: Queue, data: JobData<'strategy', 'eva
   const job = await queue.add('evaluate', data, {
     ...KEEP,
     jobId: jobIds.evaluate(data.activeStrategyId, data.closeTime),
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 500 },
+    // An order the exchange has not finished yet (a market order still `open`) is asked for again, later.
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
   });
   return job.id!;
 }
@@ -22,6 +23,9 @@ export async function queueClose(
   positionId: number,
   reason: CloseReason,
 ): Promise<string> {
+  // A close that ended (done, or refused by the exchange) leaves its id behind: asking again is a new close.
+  const done = await queue.getJob(jobIds.close(activeStrategyId, positionId));
+  if (done?.finishedOn) await done.remove();
   const job = await queue.add(
     'close',
     { activeStrategyId, positionId, reason },

@@ -161,16 +161,7 @@ async function decideAndTrade(
   const time = closeTime + 1;
   let traded = false;
   if (decision.exit && position) {
-    await closeAtMarket(
-      trx,
-      deps.broker,
-      activation,
-      market,
-      position,
-      orderKeys.strategy(activation.id, closeTime, 'exit'),
-      'signal',
-      time,
-    );
+    await closeAtMarket(trx, deps.broker, activation, market, position, 'signal', time);
     traded = true;
   }
   if (decision.entry) {

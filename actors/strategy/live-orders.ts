@@ -5,10 +5,14 @@ import type { ExitReason } from '../../core/engine/position';
 import type { EntryDecision } from '../../core/engine/reversal';
 import type { TradeView } from '../../core/trading/orders';
 import type { BrokerRequests } from '../../queues/broker-client';
+import { orderKeys } from '../../queues/jobs';
 import type { ActivationRow, LiveMarket, PositionRow } from './live-context';
 
 /** An order of a strategy that the exchange refused or did not fill: recorded on the activation as its error. */
 export class LiveOrderError extends Error {}
+
+/** An order the exchange has not finished (`pending`, or a market order still `open`): the job is tried again later. */
+export class OrderInFlightError extends Error {}
 
 /** Why a live position was closed: the engine's reasons, or the user's (Vendre, Stop, the emergency stop). */
 export type LiveExitReason = ExitReason | 'sell' | 'stop' | 'emergency';
@@ -32,7 +36,11 @@ async function placeLeg(
     },
     request: { symbol: activation.symbol, side, type: 'market', amount },
   });
-  if (trade.status !== 'closed' || !trade.filledQuantity || !trade.averagePrice || Dec(trade.filledQuantity).lte(0)) {
+  if (trade.status === 'pending' || trade.status === 'open') {
+    throw new OrderInFlightError(`order ${trade.clientOrderId} is ${trade.status} at the exchange`);
+  }
+  // A market order that expired or was cancelled after part of it filled counts for that part.
+  if (!trade.filledQuantity || !trade.averagePrice || Dec(trade.filledQuantity).lte(0)) {
     const detail = trade.errorMessage ? ` : ${trade.errorMessage}` : '';
     throw new LiveOrderError(
       `L'ordre ${side === 'buy' ? "d'achat" : 'de vente'} n'a pas été exécuté (${trade.status})${detail}`,
@@ -63,8 +71,10 @@ export async function openFromEntry(
   const trade = await placeLeg(broker, activation, businessKey, entry.side === 'long' ? 'buy' : 'sell', amount);
   const price = Dec(trade.averagePrice!);
   const filled = Dec(trade.filledQuantity!);
-  // A fee taken in the base asset leaves less of it to sell.
-  const held = trade.feeCurrency === market.base && trade.fee ? filled.minus(trade.fee) : filled;
+  // A fee taken in the base asset leaves less of it to sell, and off the market's grid: what can be sold is held,
+  // the dust below the step stays in the account.
+  const left = trade.feeCurrency === market.base && trade.fee ? filled.minus(trade.fee) : filled;
+  const held = market.sizing.step > 0 ? left.toNearest(market.sizing.step, Dec.ROUND_DOWN) : left;
   const { stop, target } = exitLevels(entry.side, price.toNumber(), entry.stopLoss, entry.takeProfit);
   await trx('positions').insert({
     user_id: activation.user_id,
@@ -88,6 +98,22 @@ export async function openFromEntry(
 }
 
 /**
+ * The business key of the position's next close: one order per position whichever path asks, a new one only after
+ * the exchange refused the last (each refusal is a `rejected` trade on the closing side since the position opened).
+ */
+export async function closeKey(
+  trx: Knex.Transaction,
+  activation: ActivationRow,
+  position: PositionRow,
+): Promise<string> {
+  const [{ count }] = await trx('trades')
+    .where({ active_strategy_id: activation.id, status: 'rejected', side: position.side === 'long' ? 'sell' : 'buy' })
+    .where('created_at', '>=', position.opened_at)
+    .count<{ count: string }[]>({ count: '*' });
+  return orderKeys.positionClose(Number(activation.id), Number(position.id), Number(count));
+}
+
+/**
  * Closes a position at market: the order for its whole quantity, then the row closed with its exit and realised
  * P&L (both legs' fees included), written on the closing trade too.
  */
@@ -97,11 +123,11 @@ export async function closeAtMarket(
   activation: ActivationRow,
   market: LiveMarket,
   position: PositionRow,
-  businessKey: string,
   reason: LiveExitReason,
   time: number,
 ): Promise<TradeView> {
   const long = position.side === 'long';
+  const businessKey = await closeKey(trx, activation, position);
   const trade = await placeLeg(broker, activation, businessKey, long ? 'sell' : 'buy', position.quantity);
   const exit = Dec(trade.averagePrice!);
   const entry = Dec(position.entry_price);

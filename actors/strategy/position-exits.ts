@@ -1,7 +1,6 @@
 import { rangeExit } from '../../core/engine/exits';
 import type { Position } from '../../core/engine/position';
 import type { CloseReason } from '../../queues/jobs';
-import { orderKeys } from '../../queues/jobs';
 import { type LiveDeps, publishChange, recordFailure, strategyFault } from './evaluation';
 import { liveMarket, lockActivation, type PositionRow } from './live-context';
 import { closeAtMarket, type LiveExitReason } from './live-orders';
@@ -26,16 +25,7 @@ export async function closePosition(
     if (!position) return false;
     const market = await liveMarket(trx, activation, deps);
     try {
-      await closeAtMarket(
-        trx,
-        deps.broker,
-        activation,
-        market,
-        position,
-        orderKeys.positionClose(activeStrategyId, positionId),
-        reason,
-        Date.now(),
-      );
+      await closeAtMarket(trx, deps.broker, activation, market, position, reason, Date.now());
     } catch (error) {
       const fault = strategyFault(error);
       if (fault === null) throw error;
@@ -62,7 +52,7 @@ function enginePosition(row: PositionRow): Position {
 }
 
 /**
- * Stop-loss and take-profit, checked every minute against the high and low of each 1m candle closed since the last
+ * Stop-loss and take-profit (of stopped activations too: their positions stay protected), checked every minute against the high and low of each 1m candle closed since the last
  * check — a wick counts, as in the backtest, and the stop is taken first when one candle touches both. A hit closes
  * the position at market through the broker actor; otherwise the check moves on to the last candle seen.
  */
@@ -73,33 +63,44 @@ export async function protectPositions(deps: LiveDeps, now: number): Promise<num
   )
     .join('active_strategies', 'active_strategies.id', 'positions.active_strategy_id')
     .where('positions.status', 'open')
-    .whereNot('active_strategies.state', 'stopped')
     .where((q) => q.whereNotNull('positions.stop_loss').orWhereNotNull('positions.take_profit'))
     .select('positions.*');
   let hits = 0;
   for (const row of rows) {
-    const activation = await db('active_strategies').where({ id: row.active_strategy_id }).first();
-    const market = await liveMarket(db, activation, deps);
-    const since = new Date(row.checked_until ?? row.opened_at);
-    const candles: { open_time: Date; open: string; high: string; low: string }[] = await db('candles')
-      .where({ source: market.exchange, symbol: row.symbol, timeframe: '1m' })
-      .where('open_time', '>=', since)
-      .where('close_time', '<', new Date(now))
-      .orderBy('open_time')
-      .select('open_time', 'open', 'high', 'low');
-    if (candles.length === 0) continue;
-    const position = enginePosition(row);
-    const hit = candles
-      .map((c) => rangeExit(position, Number(c.open), Number(c.low), Number(c.high), market.costs))
-      .find((exit) => exit !== null);
-    if (hit) {
-      if (await closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason)) hits++;
-      continue;
+    try {
+      if (await protectOne(deps, row, now)) hits++;
+    } catch (error) {
+      // One position's failure (its broker down) must not hold back everyone else's stops.
+      deps.logger.warn({ err: error, positionId: row.id }, 'stop-loss check failed');
     }
-    const last = new Date(candles[candles.length - 1].open_time).getTime() + 60_000;
-    await db('positions')
-      .where({ id: row.id, status: 'open' })
-      .update({ checked_until: new Date(last) });
   }
   return hits;
+}
+
+async function protectOne(
+  deps: LiveDeps,
+  row: PositionRow & { active_strategy_id: number; symbol: string },
+  now: number,
+): Promise<boolean> {
+  const { db } = deps;
+  const activation = await db('active_strategies').where({ id: row.active_strategy_id }).first();
+  const market = await liveMarket(db, activation, deps);
+  const since = new Date(row.checked_until ?? row.opened_at);
+  const candles: { open_time: Date; open: string; high: string; low: string }[] = await db('candles')
+    .where({ source: market.exchange, symbol: row.symbol, timeframe: '1m' })
+    .where('open_time', '>=', since)
+    .where('close_time', '<', new Date(now))
+    .orderBy('open_time')
+    .select('open_time', 'open', 'high', 'low');
+  if (candles.length === 0) return false;
+  const position = enginePosition(row);
+  const hit = candles
+    .map((c) => rangeExit(position, Number(c.open), Number(c.low), Number(c.high), market.costs))
+    .find((exit) => exit !== null);
+  if (hit) return closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason);
+  const last = new Date(candles[candles.length - 1].open_time).getTime() + 60_000;
+  await db('positions')
+    .where({ id: row.id, status: 'open' })
+    .update({ checked_until: new Date(last) });
+  return false;
 }

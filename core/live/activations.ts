@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
 import { Dec, trimDecimal, trimNullableDecimal } from '../decimal';
+import { ConflictError } from '../errors';
 import { PAPER } from '../exchanges/catalog';
 import type { ActivationState } from '../db/models/active-strategy.model';
 import type { TradeView } from '../trading/orders';
@@ -253,4 +254,27 @@ export async function futuresAllowed(db: Knex, brokerExchange: string, market: M
     .whereIn('type', ['swap', 'future'])
     .first('id');
   return Boolean(row);
+}
+
+/**
+ * Refuses to delete a strategy or a broker while one of the user's activations of it holds an open position: the
+ * activation would go with it, and the position would be left open with no strategy, stop-loss or Vendre to close it.
+ */
+export async function refuseWhileOpen(
+  db: Knex,
+  userId: number,
+  column: 'strategy_id' | 'broker_id',
+  id: number,
+): Promise<void> {
+  const open = await db('positions')
+    .join('active_strategies', 'active_strategies.id', 'positions.active_strategy_id')
+    .where({ 'active_strategies.user_id': userId, [`active_strategies.${column}`]: id, 'positions.status': 'open' })
+    .first('positions.id');
+  if (open) {
+    throw new ConflictError(
+      'Une stratégie active tient une position ouverte : vendez-la ou arrêtez la stratégie avant de supprimer',
+      undefined,
+      'POSITION_OPEN',
+    );
+  }
 }

@@ -21,6 +21,9 @@ import { currentUser, tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
 import { idField, idParam } from '../params';
 
+/** PostgreSQL's answer when `lock_timeout` ran out. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
 const NOT_FOUND = 'Stratégie active introuvable';
 const MARKETS = ['spot', 'futures'] as const;
 
@@ -119,10 +122,18 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
   ): Promise<T> {
     const userId = currentUser(res).id;
     return deps.db.transaction(async (trx) => {
-      const row: ActivationRow | undefined = await trx('active_strategies')
-        .where({ id, user_id: userId })
-        .forUpdate()
-        .first();
+      // The strategy actor holds this lock while an evaluation orders (seconds at worst): a request does not queue
+      // behind it for long, it is told to try again.
+      await trx.raw("SET LOCAL lock_timeout = '2s'");
+      let row: ActivationRow | undefined;
+      try {
+        row = await trx('active_strategies').where({ id, user_id: userId }).forUpdate().first();
+      } catch (error) {
+        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+          throw new ConflictError("Stratégie en cours d'évaluation : réessayez dans un instant", undefined, 'BUSY');
+        }
+        throw error;
+      }
       if (!row) throw new NotFoundError(NOT_FOUND);
       const position: PositionRow | undefined = await trx('positions')
         .where({ user_id: userId, active_strategy_id: id, status: 'open' })

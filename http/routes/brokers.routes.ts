@@ -11,6 +11,7 @@ import { CREDENTIAL_LABELS } from '../../core/exchanges/credential-labels';
 import { marketsExchangeOf } from '../../core/exchanges/markets';
 import { parse, z } from '../../core/validation';
 import type { AppDeps } from '../context';
+import { refuseWhileOpen } from '../../core/live/activations';
 import { currentUser, requireUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
 
@@ -235,6 +236,7 @@ export function brokersRoutes(deps: AppDeps): Router {
 
   router.delete('/:id', async (req, res) => {
     const id = idParam(req.params.id, NOT_FOUND);
+    await refuseWhileOpen(deps.db, currentUser(res).id, 'broker_id', id);
     await tenant(res).remove(Broker, id, NOT_FOUND);
     await deps.brokerRequests!.forget(id);
     res.status(204).end();

@@ -7,6 +7,7 @@ import { validationLimits } from '../../core/sandbox/limits';
 import { validateInPool } from '../../core/sandbox/sandbox-pool-tasks';
 import { TIMEFRAMES } from '../../queues/names';
 import type { AppDeps } from '../context';
+import { refuseWhileOpen } from '../../core/live/activations';
 import { currentUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
 
@@ -89,7 +90,9 @@ export function strategiesRoutes(deps: AppDeps): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    await tenant(res).remove(Strategy, idOf(req.params.id), NOT_FOUND);
+    const id = idOf(req.params.id);
+    await refuseWhileOpen(deps.db, currentUser(res).id, 'strategy_id', id);
+    await tenant(res).remove(Strategy, id, NOT_FOUND);
     res.status(204).end();
   });
 

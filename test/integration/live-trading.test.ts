@@ -11,6 +11,7 @@ import { openQueue } from '../../queues/connection';
 import { jobIds } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
 import { queueClose } from '../../queues/strategy-jobs';
+import { closePosition } from '../../actors/strategy/position-exits';
 import { btcHourlyCandles } from '../helpers/market-data';
 import { activation, savedStrategy, startLiveWorkers, storeRows } from '../helpers/live';
 import { paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
@@ -165,6 +166,9 @@ describe('live trading', () => {
     await replayClose(id, rows[green]);
     const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
     expect(position).toBeTruthy();
+    // Deleting the strategy or the broker would leave the position with nothing to close it.
+    expect((await client.send('delete', `/api/strategies/${strategyId}`)).body.error.code).toBe('POSITION_OPEN');
+    expect((await client.send('delete', `/api/brokers/${brokerId}`)).body.error.code).toBe('POSITION_OPEN');
     const first = await queueClose(live.strategyQueue, id, position.id, 'sell');
     const second = await queueClose(live.strategyQueue, id, position.id, 'sell');
     expect(second).toBe(first);
@@ -177,6 +181,27 @@ describe('live trading', () => {
     expect(sells).toHaveLength(1);
     expect(sells[0].profit_loss).toBe(closed.realized_pnl);
     expect((await stack.app.db('active_strategies').where({ id }).first()).state).toBe('active');
+  });
+
+  it('tries a refused close again as a new order, and closes once', async () => {
+    const rows = btcHourlyCandles(36_250, 36_260);
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    const strategyId = await savedStrategy(client, flip());
+    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    const green = rows.findIndex(([, o, , , c]) => c > o);
+    await replayClose(id, rows[green]);
+    const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
+    // More than the account holds: the exchange refuses the sell, the position stays open.
+    await stack.app.db('positions').where({ id: position.id }).update({ quantity: '1000' });
+    expect(await closePosition(live.deps, id, position.id, 'sell')).toBe(false);
+    await stack.app.db('positions').where({ id: position.id }).update({ quantity: position.quantity });
+    expect(await closePosition(live.deps, id, position.id, 'stop_loss')).toBe(true);
+    const sells = await stack.app.db('trades').where({ active_strategy_id: id, side: 'sell' }).orderBy('id');
+    expect(sells.map((t) => t.status)).toEqual(['rejected', 'closed']);
+    // Asked again once closed: nothing more is sold.
+    expect(await closePosition(live.deps, id, position.id, 'sell')).toBe(false);
+    expect(await stack.app.db('trades').where({ active_strategy_id: id, side: 'sell' })).toHaveLength(2);
   });
 
   it('closes at the stop-loss when a 1m wick touches it', async () => {
