@@ -4,6 +4,7 @@
  * its budget plus a margin, and the process's peak memory grows by less than a bound. Escapes (lookahead, reaching
  * the engine, hostile values crossing out) are in hostile-escapes.test.ts.
  */
+import pino from 'pino';
 import {
   BUDGET,
   expectContained,
@@ -15,6 +16,10 @@ import {
   STOPPED,
   TIME,
 } from '../../test/helpers/hostile-strategies';
+import { SandboxPool } from './sandbox-pool';
+import { validateInPool } from './sandbox-pool-tasks';
+import { StrategyError } from './strategy-error';
+import { EXAMPLE_STRATEGY } from './templates';
 
 const LOOP = 'while (true) {}';
 
@@ -104,17 +109,40 @@ describe('hostile strategies: allocations the memory limit does not count are go
     expect((await probe(hostile({ init: use }))).logs).toEqual(['10 99991 2 2 true']);
   });
 
-  // Skipped, and an open finding of issue 13: the same abort, through tables the prelude cannot wrap (an object's
-  // own properties or elements in dictionary mode). Each of these kills the process rather than the isolate.
-  it.skip('stops objects and arrays grown as dictionaries, on the memory limit', async () => {
-    const dictionaries = [
-      'const o = {}; for (let i = 0; ; i++) o["k" + i] = i;',
+  // The same abort through tables the prelude cannot wrap (an object's own properties or elements in dictionary
+  // mode): it kills the process that runs the isolate, so strategies run in the pool's child processes. The bomb
+  // kills its child, never this process; the task fails in French and the pool answers the next one.
+  it('stops objects and arrays grown as dictionaries in their child process, which alone dies', async () => {
+    const pool = new SandboxPool({ size: 1, logger: pino({ level: 'silent' }) });
+    const limits = { ...HOSTILE_LIMITS, timeoutMs: 5000, budgetMs: 10_000 };
+    const aborting = ['new Array(1e8).fill(0);', 'const o = {}; for (let i = 0; ; i++) o["k" + i] = i;'];
+    // These may abort their process or, depending on when V8 collects, stop on the limit in the isolate.
+    const either = [
       'const a = []; for (let i = 0; ; i++) a[i * 1000] = i;',
-      'new Array(1e8).fill(0);',
       'const a = []; a.length = 1e8; a.fill(1.5);',
     ];
-    for (const bomb of dictionaries) expectContained(await probe(hostile({ init: bomb })), MEMORY);
-  });
+    const example = () => validateInPool(pool, 'u1', EXAMPLE_STRATEGY, limits);
+    try {
+      for (const bomb of aborting) {
+        const failure = pool.run('validate', 'u1', { code: hostile({ init: bomb }), limits }, limits);
+        await expect(failure).rejects.toBeInstanceOf(StrategyError);
+        await expect(failure).rejects.toThrow(
+          /^Le bac à sable de la stratégie s'est arrêté brutalement \(mémoire épuisée\)/,
+        );
+        await expect(example()).resolves.toMatchObject({ ok: true });
+      }
+      for (const bomb of either) {
+        const answer = validateInPool(pool, 'u1', hostile({ init: bomb }), limits);
+        await expect(answer).resolves.toMatchObject({
+          ok: false,
+          error: { message: expect.stringMatching(/mémoire/) },
+        });
+        await expect(example()).resolves.toMatchObject({ ok: true });
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
 
   it('stops a string doubled to its maximum length and a huge JSON document', async () => {
     const doubling = "let s = 'x'; for (;;) s += s;";
@@ -136,10 +164,12 @@ describe('hostile strategies: one CPU budget for the whole run (finding 3)', () 
   });
 
   it('counts the indicator computations the strategy asks of the host, which the isolate clock does not', async () => {
-    // A new RSI over 20,000 candles on each of the first candles: little isolate time, tens of ms of host time each.
-    const heavy = 'if (this.candles.length < 100) ta.rsi(this.candles.close, 1 + this.candles.length); return true;';
-    const outcome = await probe(hostile({ shouldLong: heavy, shouldShort: heavy }), { candles: 20_000 });
-    expectContained(outcome, BUDGET);
+    // A new RSI over 20,000 candles on each of the first 300 candles: little isolate time, milliseconds of host time
+    // each. The memory limit is raised so that the indicators' own bound (a share of it) is not what stops the run.
+    const heavy = 'if (this.candles.length < 300) ta.rsi(this.candles.close, 1 + this.candles.length); return true;';
+    const limits = { ...HOSTILE_LIMITS, memoryMb: 128 };
+    const outcome = await probe(hostile({ shouldLong: heavy, shouldShort: heavy }), { candles: 20_000, limits });
+    expectContained(outcome, BUDGET, limits);
   });
 
   it('gives every call at most what is left of the budget, then refuses the next', async () => {

@@ -1,16 +1,16 @@
 /**
- * The messages between a sandbox pool and its threads. A task is generic: a kind the thread has a handler for, an
- * input, and an answer; the thread may report progress and is told to stop through a shared flag it reads between
- * slices of work (its event loop is busy while a task runs, so a message would wait until the end).
+ * The messages between a sandbox pool and its child processes (IPC with the 'advanced' serialization, so typed
+ * arrays cross as such). A task is generic: a kind the child has a handler for, an input, and an answer; the child
+ * may report progress. It is told to stop through a stop file rather than a message: its event loop is busy while a
+ * task runs, so a message would wait until the end.
  */
 
-/** Main → thread: run one task. `stop` is a shared Int32Array(1): set to 1 to ask the task to stop early. */
+/** Main → child: run one task. */
 export interface RunMessage {
   type: 'run';
   id: number;
   kind: string;
   input: unknown;
-  stop: Int32Array;
 }
 
 /** What a task failed with: a StrategyError's fields, so the caller rebuilds the same error. */
@@ -20,12 +20,15 @@ export interface TaskFailure {
   column: number | null;
 }
 
-/** Thread → main. `ready` carries the thread's kernel id (Linux) so the pool can read its CPU time. */
-export type ThreadMessage =
-  | { type: 'ready'; tid: number | null }
+/** Child → main. `ready` once the child has loaded its modules. */
+export type ChildMessage =
+  | { type: 'ready' }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'done'; id: number; output: unknown }
   | { type: 'failed'; id: number; error: TaskFailure };
+
+/** The child's file descriptor of the stop file: the id of the task to stop, an Int32 at offset 0. */
+export const STOP_FD = 4;
 
 /** What a task's handler gets besides its input. */
 export interface TaskContext {
@@ -34,7 +37,7 @@ export interface TaskContext {
   stopRequested(): boolean;
 }
 
-/** A task's answer and the buffers to move back with it rather than copy. */
+/** A task's answer and the buffers it no longer needs once sent (a child's answer is copied to the caller). */
 export interface TaskAnswer {
   output: unknown;
   transfer?: ArrayBuffer[];

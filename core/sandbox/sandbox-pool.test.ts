@@ -1,6 +1,6 @@
-// The sandbox pool runs strategies on worker threads: it must answer as the in-process sandbox does, move candles
-// without copying them, stop a backtest when asked, keep one user from holding it, and survive a thread that spins
-// or dies (the task fails with a French StrategyError, the next one runs on a fresh thread).
+// The sandbox pool runs strategies in child processes: it must answer as the in-process sandbox does, take the
+// caller's candles off its hands, stop a backtest when asked, keep one user from holding it, and survive a child
+// that spins or dies (the task fails with a French StrategyError, the next one runs in a fresh child).
 import path from 'node:path';
 import pino from 'pino';
 import { simulate, type SimulationSettings } from '../backtest/engine';
@@ -52,7 +52,7 @@ function candles(n: number): CandleColumns {
   return out;
 }
 
-// Starting a thread compiles the sandbox's modules (TypeScript's compiler among them): the tests share one when
+// Starting a child compiles the sandbox's modules (TypeScript's compiler among them): the tests share one when
 // they can.
 let shared: SandboxPool<Misbehaving>;
 beforeAll(() => {
@@ -63,7 +63,7 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
-test('validates on a thread with the in-process answer, the line of a runtime error included', async () => {
+test('validates in a child with the in-process answer, the line of a runtime error included', async () => {
   const sandbox = shared;
   const ok = await validateInPool(sandbox as unknown as SandboxPool, 'u1', EXAMPLE_STRATEGY, LIMITS);
   expect(ok).toMatchObject({ ok: true, candles: 500 });
@@ -97,7 +97,7 @@ test('a simulation in the pool trades exactly as in process, and the candles com
     { code: EXAMPLE_STRATEGY, limits: LIMITS, candles: sent, settings: SETTINGS },
     { onProgress: (done) => progress.push(done) },
   );
-  expect(sent.close.length).toBe(0); // moved, not copied
+  expect(sent.close.length).toBe(0); // given up: detached once copied to the child
   expect(back.close).toEqual(candles(20_000).close);
   expect(simulation.trades.length).toBeGreaterThan(10);
   expect(simulation.trades).toEqual(expected.trades);
@@ -105,19 +105,19 @@ test('a simulation in the pool trades exactly as in process, and the candles com
   expect(progress.at(-1)).toBe(20_000);
 });
 
-test('a thread spinning past its budget is replaced and its task fails in French; the next task runs', async () => {
+test('a child spinning past its budget is replaced and its task fails in French; the next task runs', async () => {
   const sandbox = pool();
   await sandbox.run('sleep', 'u1', 1, { budgetMs: 1000 });
   const started = Date.now();
   await expect(sandbox.run('spin', 'u1', null, { budgetMs: 200 })).rejects.toThrow(
     new StrategyError("La stratégie a dépassé son budget de calcul (200 ms) : le bac à sable l'a arrêtée."),
   );
-  // Niced, the thread may take a while in wall time to spend 1.2 s of CPU on a busy machine; never 10 times that.
+  // Niced, the child may take a while in wall time to spend 1.2 s of CPU on a busy machine; never 10 times that.
   expect(Date.now() - started).toBeLessThan(12_500);
   await expect(sandbox.run('sleep', 'u1', 10, { budgetMs: 200 })).resolves.toBe(10);
 });
 
-test.each(['exit', 'exhaust'] as const)('a thread that dies (%s) fails its task and is replaced', async (kind) => {
+test.each(['exit', 'exhaust'] as const)('a child that dies (%s) fails its task and is replaced', async (kind) => {
   const sandbox = pool({ heapMb: 32 });
   const failure = sandbox.run(kind, 'u1', null, { budgetMs: 60_000 });
   await expect(failure).rejects.toBeInstanceOf(StrategyError);
@@ -135,7 +135,7 @@ test('one owner runs one task at a time and may queue few; the others take turns
   const refused = sandbox.run('sleep', 'a', 1, { budgetMs: 5000 });
   await expect(refused).rejects.toBeInstanceOf(RateLimitError);
   await expect(refused).rejects.toMatchObject({ code: 'SANDBOX_OWNER_BUSY' });
-  // The second thread stays free for another user while a's first task runs.
+  // The second child stays free for another user while a's first task runs.
   const b = task('b', 10);
   await b;
   expect(order).toEqual(['b:10']);
@@ -179,4 +179,17 @@ test('a running simulation stops at its next slice when cancelled; a waiting one
   expect(simulation.cancelled).toBe(true);
   expect(progressed).toBeGreaterThan(0);
   expect(progressed).toBeLessThan(300_000);
+});
+
+test('a cancelled task that does not stop at a slice has its child replaced within about a second', async () => {
+  const sandbox = pool();
+  await sandbox.run('sleep', 'u1', 1, { budgetMs: 1000 });
+  const stop = new AbortController();
+  const spinning = sandbox.run('spin', 'u1', null, { budgetMs: 60_000, signal: stop.signal });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const cancelled = Date.now();
+  stop.abort();
+  await expect(spinning).rejects.toMatchObject({ name: 'AbortError' });
+  expect(Date.now() - cancelled).toBeLessThan(2000);
+  await expect(sandbox.run('sleep', 'u1', 5, { budgetMs: 1000 })).resolves.toBe(5);
 });

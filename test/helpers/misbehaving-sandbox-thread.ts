@@ -1,12 +1,10 @@
-// First: the thread's own native addons, before the tasks load them.
-import '../../core/thread-addons';
 import { serveTasks } from '../../core/sandbox/sandbox-thread-serve';
 import { SANDBOX_TASKS } from '../../core/sandbox/sandbox-thread-tasks';
 
 /**
- * A sandbox thread that also misbehaves on demand, for the pool's tests: what a strategy cannot do any more once the
- * sandbox enforces its limits, but what the pool must survive if it ever happens (a thread that spins, dies, runs
- * out of heap), and a task that just takes its time.
+ * A sandbox process that also misbehaves on demand, for the pool's tests: what a strategy cannot do any more once
+ * the sandbox enforces its limits, but what the pool must survive if it ever happens (a process that spins, dies,
+ * runs out of heap), and a task that just takes its time.
  */
 serveTasks({
   ...SANDBOX_TASKS,
