@@ -36,7 +36,7 @@ describe('live order recovery', () => {
         SANDBOX_THREADS: '1',
         // The last hour's close, however far into the hour the test runs.
         HEARTBEAT_REPLAY_MAX_SECONDS: '7200',
-        LOG_LEVEL: process.env.DEBUG_LIVE ? 'info' : 'warn',
+        LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
