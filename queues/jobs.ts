@@ -15,7 +15,9 @@ export type JobItem =
   /** Checks every open position's stop-loss and take-profit against the 1m candles since the last check. */
   | { queue: 'strategy'; name: 'protect'; data: Record<string, never> }
   | { queue: 'markets'; name: 'load'; data: { exchange: string } }
-  | { queue: 'backtest'; name: 'run'; data: { id: number } };
+  | { queue: 'backtest'; name: 'run'; data: { id: number } }
+  /** Turns one stored webhook (a row of `webhooks`, status `received`) into orders. */
+  | { queue: 'webhook'; name: 'process'; data: { webhookId: number } };
 
 /** Why a position is closed outside a strategy's own decision. */
 export type CloseReason = 'sell' | 'stop' | 'emergency';
@@ -36,6 +38,8 @@ export const jobIds = {
   /** One close per position: two clicks on Vendre, or Vendre then the emergency stop, close it once. */
   close: (activeStrategyId: number, positionId: number) => `close-${activeStrategyId}-${positionId}`,
   backtest: (id: number) => `backtest-${id}`,
+  /** One job per stored webhook: the endpoint and the recovery sweep may both queue it. */
+  webhook: (webhookId: number) => `webhook-${webhookId}`,
   markets: (exchange: string) => `markets-${exchange}`,
   /** An order's job id is its client order id, itself derived from the order's business key. */
   order: (businessKey: string) => `order-${clientOrderId(businessKey)}`,
@@ -61,6 +65,11 @@ export const orderKeys = {
    */
   positionClose: (activeStrategyId: number, positionId: number, attempt: number) =>
     `strategy:${activeStrategyId}:position-${positionId}:close-${attempt}`,
+  /**
+   * A webhook's orders: `entry` opens (or adds), `close` closes the source's open position on that symbol (a `close`
+   * signal, or the first leg of a reversal, whose second leg is the `entry`).
+   */
+  webhook: (webhookId: number, leg: 'entry' | 'close') => `webhook:${webhookId}:${leg}`,
 };
 
 /** Orders are retried (the actor looks the order up before sending again); the job keeps its answer for an hour. */

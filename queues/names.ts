@@ -13,6 +13,8 @@ export const QUEUES = {
   markets: 'markets',
   /** One job per backtest run (`backtest-{id}`); spread over every worker. */
   backtest: 'backtest',
+  /** The webhook actor: one `process` per stored TradingView request (`webhook-{id}`), turned into orders. */
+  webhook: 'webhook',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -84,18 +84,20 @@ describe('Trading BOT page', () => {
     // it keeps, not on how many markets exist.
     const options = () =>
       page.evaluate(() =>
-        [...document.querySelectorAll('[data-testid="activation-symbol"] option')].map((o) => o.textContent ?? ''),
+        Array.from(document.querySelectorAll('[data-testid="activation-symbol"] option')).map(
+          (o) => o.textContent ?? '',
+        ),
       );
     await page.getByTestId('activation-symbol-search').fill('ETH/US');
     await page.waitForFunction(() => {
-      const shown = [...document.querySelectorAll('[data-testid="activation-symbol"] option')];
+      const shown = Array.from(document.querySelectorAll('[data-testid="activation-symbol"] option'));
       return shown.length > 0 && shown.every((o) => (o.textContent ?? '').includes('ETH/US'));
     });
     expect(await page.getByTestId('activation-symbol').inputValue()).toBe('ETH/USDT');
     expect(await options()).not.toContainEqual(expect.stringContaining('BNB/USDT'));
     await page.getByTestId('activation-symbol-search').fill('');
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="activation-symbol"] option')].some((o) =>
+      Array.from(document.querySelectorAll('[data-testid="activation-symbol"] option')).some((o) =>
         (o.textContent ?? '').includes('BNB/USDT'),
       ),
     );

@@ -7,6 +7,7 @@ import * as unsettledTradesIndex from './005-unsettled-trades-index';
 import * as usernameKey from './006-username-key';
 import * as candleSourceOwners from './007-candle-source-owners';
 import * as liveTrading from './008-live-trading';
+import * as webhooks from './009-webhooks';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006-username-key': usernameKey,
   '007-candle-source-owners': candleSourceOwners,
   '008-live-trading': liveTrading,
+  '009-webhooks': webhooks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
