@@ -5,6 +5,7 @@ import type { HeartbeatSignal } from '../core/realtime/events';
 import { FakeBinance } from '../test/fakes/binance-server';
 import { ManualClock } from '../test/helpers/manual-clock';
 import { percentile, report, save } from './harness';
+import { binanceId } from '../core/feeds/binance-symbols';
 import { GRACE_MS, MINUTE, startBenchHeartbeat } from './heartbeat';
 import { startBenchWeb } from './web';
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const web = await startBenchWeb('benchsig');
   const { config, db, publisher, socket } = web;
   // A symbol of its own, so stored candles never collide with another run's.
-  const symbol = `BENCH${process.pid % 100_000}`;
+  const symbol = `BENCH${process.pid % 100_000}/USDT`;
   const start = Math.floor(Date.now() / MINUTE) * MINUTE;
   const clock = new ManualClock(start + 1_000);
   const fake = new FakeBinance(clock);
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     const trade = {
       e: 'aggTrade' as const,
       E: minute + 10,
-      s: symbol,
+      s: binanceId(symbol),
       a: i,
       p: `${100 + (i % 7)}.5`,
       q: '0.01',

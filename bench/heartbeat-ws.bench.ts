@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const publisher = new EventPublisher(redis, config.QUEUE_PREFIX);
   const urls = { wsUrl: `ws://127.0.0.1:${port}`, restUrl: `http://127.0.0.1:${port}` };
   // The feed server answers an empty history: the priming passes and every message goes to the aggregator.
-  const { actor, close } = await startBenchHeartbeat({ config, db, publisher, urls, symbol: 'XRPETH', clock, start });
+  const { actor, close } = await startBenchHeartbeat({ config, db, publisher, urls, symbol: 'XRP/ETH', clock, start });
 
   feed.stdin!.write('go\n');
   await waitFor(() => actor.stats.messages > 0);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unifiedSymbol } from './feeds/binance-symbols';
 
 const bool = z
   .enum(['true', 'false', 'True', 'False', '1', '0', 'yes', 'no', ''])
@@ -29,11 +30,22 @@ const schema = z
     QUEUE_PREFIX: z.string().min(1).default('aristobot'),
     BINANCE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://stream.binance.com:9443'),
     BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).default('https://api.binance.com'),
+    // Markets as ccxt writes them (BTC/USDT); Binance's own form (BTCUSDT) is read too.
     HEARTBEAT_SYMBOLS: z
       .string()
-      .default('BTCUSDT')
-      .transform((v) => [...new Set(v.split(',').map((s) => s.trim().toUpperCase()))].filter(Boolean))
-      .pipe(z.array(z.string().regex(/^[A-Z0-9]{2,20}$/, 'symbole Binance attendu (ex. BTCUSDT)')).min(1)),
+      .default('BTC/USDT')
+      .transform((v, ctx) => {
+        const symbols = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const unified = symbols.map((s) => unifiedSymbol(s));
+        const bad = symbols.filter((_, i) => !unified[i]);
+        if (bad.length)
+          ctx.addIssue({ code: 'custom', message: `marché spot attendu (ex. BTC/USDT) : ${bad.join(', ')}` });
+        return [...new Set(unified.filter((s): s is string => Boolean(s)))];
+      })
+      .pipe(z.array(z.string()).min(1)),
     HEARTBEAT_STREAM: z.enum(['trade', 'aggTrade']).default('trade'),
     HEARTBEAT_GRACE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
     HEARTBEAT_REPLAY_MAX_SECONDS: z.coerce.number().int().min(0).default(120),

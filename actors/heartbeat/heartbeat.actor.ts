@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock';
 import type { Config } from '../../core/config';
 import { parseFeedMessage } from '../../core/feeds/binance-messages';
 import { BinanceStream } from '../../core/feeds/binance-stream';
+import { binanceId } from '../../core/feeds/binance-symbols';
 import type { EventPublisher } from '../../core/realtime/publisher';
 import type { Redis } from '../../core/redis';
 import { jobIds } from '../../queues/jobs';
@@ -91,6 +92,8 @@ export class HeartbeatActor {
   private readonly raw: RawStreamRelay;
   private stream: BinanceStream | undefined;
   private feeds = new Map<string, SymbolFeed>();
+  /** The markets by the id Binance's trade messages name them with (`BTCUSDT` → `BTC/USDT`). */
+  private readonly byBinanceId: Map<string, string>;
   private cancelClose: (() => void) | undefined;
   private cancelPrime: (() => void) | undefined;
   private repairTimer: NodeJS.Timeout | undefined;
@@ -114,6 +117,7 @@ export class HeartbeatActor {
       retryDelayMs: deps.retryDelayMs,
     });
     this.raw = new RawStreamRelay(deps.publisher);
+    this.byBinanceId = new Map(settings.symbols.map((symbol) => [binanceId(symbol), symbol]));
   }
 
   get isLeader(): boolean {
@@ -180,7 +184,7 @@ export class HeartbeatActor {
     this.stream = new BinanceStream(
       {
         url: settings.wsUrl,
-        symbols: settings.symbols,
+        symbols: settings.symbols.map(binanceId),
         stream: settings.stream,
         idleTimeoutMs: settings.idleTimeoutMs,
         maxAgeMs: 23 * 3_600_000 + 55 * MINUTE,
@@ -298,7 +302,8 @@ export class HeartbeatActor {
     this.raw.push(raw);
     const message = parseFeedMessage(raw);
     if (message.kind === 'trade') {
-      const feed = this.feeds.get(message.symbol);
+      const symbol = this.byBinanceId.get(message.symbol);
+      const feed = symbol === undefined ? undefined : this.feeds.get(symbol);
       if (!feed) return void this.stats.unknown++;
       this.stats.trades++;
       if (feed.pending) feed.pending.push(message);

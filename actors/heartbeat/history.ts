@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CandleAggregator, type ClosedCandle } from '../../core/candles/aggregator';
 import { bucketStart } from '../../core/candles/timeframes';
 import { fetchMinuteKlines } from '../../core/feeds/binance-klines';
+import { binanceId } from '../../core/feeds/binance-symbols';
 import { INCOHERENT, openAlertSpan, raiseAlert, resolveAlerts } from './alerts';
 import { findHoles, firstStoredMinute } from './candle-store';
 
@@ -32,7 +33,13 @@ export class History {
     let lastError: unknown;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
-        return await fetchMinuteKlines(this.options.restUrl, symbol, from, to, this.options.requestTimeoutMs);
+        return await fetchMinuteKlines(
+          this.options.restUrl,
+          binanceId(symbol),
+          from,
+          to,
+          this.options.requestTimeoutMs,
+        );
       } catch (error) {
         lastError = error;
         this.options.logger.warn({ err: error, symbol, attempt }, 'klines request failed');

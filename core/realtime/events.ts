@@ -44,6 +44,15 @@ export interface ServerToClientEvents {
     closeTime?: number;
     message?: string;
   }) => void;
+  /**
+   * One of the user's webhooks was received or its status changed (`received`, then `processed` with its trade,
+   * `failed`, `rejected` or `duplicate`): refetch the log.
+   */
+  'webhook:changed': (payload: {
+    id: number;
+    sourceId: number | null;
+    status: 'received' | 'processed' | 'failed' | 'rejected' | 'duplicate';
+  }) => void;
   /** The signed-in user's account changed in another tab or device (preferences). */
   'account:updated': (payload: {
     theme: 'dark' | 'light';

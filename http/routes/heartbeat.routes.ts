@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { StoredCandleRow } from '../../actors/heartbeat/candle-store';
 import { TIMEFRAME_MS } from '../../core/candles/timeframes';
 import { trimDecimal } from '../../core/decimal';
+import { unifiedSymbol } from '../../core/feeds/binance-symbols';
 import { heartbeatState } from '../../core/status';
 import { instantInRange, INSTANT_RANGE_MESSAGE, parse, z } from '../../core/validation';
 import { TIMEFRAMES, type Timeframe } from '../../queues/names';
@@ -10,11 +11,12 @@ import { requireUser } from '../auth.middleware';
 
 const FEED_LOST = 'Connexion au flux Binance perdue (le détail est dans le journal du heartbeat)';
 const timeframe = z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` });
-const symbol = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{2,20}$/, { error: 'symbole Binance attendu (ex. BTCUSDT)' });
+/** A market as ccxt writes it (BTC/USDT); Binance's form (BTCUSDT) is read too. */
+const symbol = z.string().transform((v, ctx) => {
+  const unified = unifiedSymbol(v);
+  if (!unified) ctx.addIssue({ code: 'custom', message: 'marché attendu (ex. BTC/USDT)' });
+  return unified ?? v;
+});
 /** An instant as ISO 8601 or epoch milliseconds, within what the API takes (INSTANT_RANGE). */
 const instant = z
   .union(

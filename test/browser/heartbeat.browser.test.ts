@@ -22,8 +22,8 @@ describe('Heartbeat page', () => {
     const trades = xrpEthTrades();
     const day = trades[0]!.T - (trades[0]!.T % (4 * 3_600_000));
     h = await new HeartbeatHarness(trades, day + 5_000, app.config.QUEUE_PREFIX).listen();
-    await h.db('candles').where({ symbol: 'XRPETH' }).delete();
-    await h.db('candles_heartbeat').where({ symbol: 'XRPETH' }).delete();
+    await h.db('candles').where({ symbol: 'XRP/ETH' }).delete();
+    await h.db('candles_heartbeat').where({ symbol: 'XRP/ETH' }).delete();
     stopLiveness = announceLiveness(app.redis, app.config.QUEUE_PREFIX, 'heartbeat');
   }, 60_000);
 

@@ -69,7 +69,7 @@ export class HeartbeatHarness {
       settings: {
         wsUrl: this.urls.wsUrl,
         restUrl: this.urls.restUrl,
-        symbols: ['XRPETH'],
+        symbols: ['XRP/ETH'],
         stream: 'trade',
         graceMs: GRACE_MS,
         replayMaxMs: 120_000,

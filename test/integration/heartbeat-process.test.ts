@@ -33,7 +33,7 @@ it('writes its start and stop times and its connection state', async () => {
     await until(async () => Boolean((await row())?.is_connected), 20_000);
     expect(fake.subscriptions).toEqual([['btcusdt@trade', 'ethusdt@trade']]);
     const running = await row();
-    expect(running.symbols_monitored).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(running.symbols_monitored).toEqual(['BTC/USDT', 'ETH/USDT']);
     expect(running.last_application_start).toBeInstanceOf(Date);
     expect(running.last_application_stop).toBeNull();
 

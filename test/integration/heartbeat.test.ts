@@ -11,7 +11,7 @@ import { haveFixtures, skippedWithoutFixtures } from '../helpers/fixtures';
 import { GRACE_MS, HeartbeatHarness, MINUTE, storedCandles, trim, until, xrpEthTrades } from '../helpers/heartbeat';
 import { reference } from '../helpers/reference-candles';
 
-const SYMBOL = 'XRPETH';
+const SYMBOL = 'XRP/ETH';
 
 // On the real trades when the fixtures are there; without them the same suite runs on generated ones, and the
 // check against the real market is reported as skipped.
@@ -168,7 +168,7 @@ describe(`heartbeat on ${haveFixtures ? 'real' : 'generated'} trades`, () => {
     const [alert] = await h.db('alerts').whereRaw(`details->>'symbol' = ?`, [SYMBOL]).whereNull('resolved_at');
     expect(alert).toMatchObject({
       kind: 'heartbeat_incoherent',
-      message: expect.stringContaining('Historique XRPETH indisponible'),
+      message: expect.stringContaining('Historique XRP/ETH indisponible'),
     });
     // The first 5m candle lacks its first minute: not stored until the repair.
     expect(await storedCandles(h.db, SYMBOL, '5m')).toEqual([]);
@@ -191,9 +191,9 @@ describe(`heartbeat on ${haveFixtures ? 'real' : 'generated'} trades`, () => {
     await until(() => h.fake.connections() === 1);
     h.fake.sendRaw('not json');
     h.fake.sendRaw(
-      JSON.stringify({ stream: 'xrpeth@trade', data: { e: 'trade', s: SYMBOL, p: 'abc', q: '1', T: day } }),
+      JSON.stringify({ stream: 'xrpeth@trade', data: { e: 'trade', s: 'XRPETH', p: 'abc', q: '1', T: day } }),
     );
-    h.fake.sendRaw(JSON.stringify({ stream: 'xrpeth@depth', data: { e: 'depthUpdate', s: SYMBOL } }));
+    h.fake.sendRaw(JSON.stringify({ stream: 'xrpeth@depth', data: { e: 'depthUpdate', s: 'XRPETH' } }));
     await until(() => actor.stats.messages === 3);
     expect(actor.stats).toMatchObject({ invalid: 2, unknown: 1, trades: 0 });
     await h.runMinutes(actor, day, day + 3 * MINUTE);

@@ -8,6 +8,7 @@ import * as usernameKey from './006-username-key';
 import * as candleSourceOwners from './007-candle-source-owners';
 import * as liveTrading from './008-live-trading';
 import * as webhooks from './009-webhooks';
+import * as unifiedMarketSymbols from './010-unified-market-symbols';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007-candle-source-owners': candleSourceOwners,
   '008-live-trading': liveTrading,
   '009-webhooks': webhooks,
+  '010-unified-market-symbols': unifiedMarketSymbols,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
