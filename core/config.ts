@@ -46,6 +46,7 @@ const schema = z
         return [...new Set(unified.filter((s): s is string => Boolean(s)))];
       })
       .pipe(z.array(z.string()).min(1)),
+    HEARTBEAT_FOLLOW_ACTIVATIONS: bool.default(true),
     HEARTBEAT_STREAM: z.enum(['trade', 'aggTrade']).default('trade'),
     HEARTBEAT_GRACE_MS: z.coerce.number().int().min(0).max(10_000).default(1_000),
     HEARTBEAT_REPLAY_MAX_SECONDS: z.coerce.number().int().min(0).default(120),

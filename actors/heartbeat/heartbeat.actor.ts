@@ -13,6 +13,7 @@ import type { Redis } from '../../core/redis';
 import { jobIds } from '../../queues/jobs';
 import { INCOHERENT, raiseAlert } from './alerts';
 import { recordCloses, type NewSignal } from './candle-store';
+import { followedSymbols } from './followed-symbols';
 import { History } from './history';
 import { LeaderLock } from './leader-lock';
 import { RawStreamRelay } from './raw-stream';
@@ -23,7 +24,12 @@ const REPAIR_EVERY_MS = 60_000;
 export interface HeartbeatSettings {
   wsUrl: string;
   restUrl: string;
+  /** The configured pairs; the activations' Binance pairs are followed beside them (followedSymbols). */
   symbols: string[];
+  /** Whether the activations' Binance pairs are followed beside the configured ones (off unless said). */
+  followActivations?: boolean;
+  /** Where paper brokers take their prices: their activations' pairs are followed when it is Binance. */
+  paperPriceSource?: string;
   stream: 'trade' | 'aggTrade';
   graceMs: number;
   replayMaxMs: number;
@@ -40,6 +46,8 @@ export function heartbeatSettings(config: Config): HeartbeatSettings {
     wsUrl: config.BINANCE_WS_URL,
     restUrl: config.BINANCE_REST_URL,
     symbols: config.HEARTBEAT_SYMBOLS,
+    followActivations: config.HEARTBEAT_FOLLOW_ACTIVATIONS,
+    paperPriceSource: config.PAPER_PRICE_SOURCE,
     stream: config.HEARTBEAT_STREAM,
     graceMs: config.HEARTBEAT_GRACE_MS,
     replayMaxMs: config.HEARTBEAT_REPLAY_MAX_SECONDS * 1000,
@@ -92,8 +100,10 @@ export class HeartbeatActor {
   private readonly raw: RawStreamRelay;
   private stream: BinanceStream | undefined;
   private feeds = new Map<string, SymbolFeed>();
+  /** The pairs followed now: the configured ones and the activations'. */
+  private symbols: string[];
   /** The markets by the id Binance's trade messages name them with (`BTCUSDT` → `BTC/USDT`). */
-  private readonly byBinanceId: Map<string, string>;
+  private byBinanceId: Map<string, string>;
   private cancelClose: (() => void) | undefined;
   private cancelPrime: (() => void) | undefined;
   private repairTimer: NodeJS.Timeout | undefined;
@@ -117,7 +127,33 @@ export class HeartbeatActor {
       retryDelayMs: deps.retryDelayMs,
     });
     this.raw = new RawStreamRelay(deps.publisher);
+    this.symbols = settings.symbols;
     this.byBinanceId = new Map(settings.symbols.map((symbol) => [binanceId(symbol), symbol]));
+  }
+
+  /** The pairs followed now (the configured ones first). */
+  get followed(): readonly string[] {
+    return this.symbols;
+  }
+
+  /**
+   * Follows the activations' pairs too: when they changed, the status row says so and the stream reconnects with
+   * them (each new connection primes its aggregators from the klines, so a new pair starts with whole candles).
+   */
+  async refreshSymbols(): Promise<void> {
+    const { db, settings, logger } = this.deps;
+    if (!settings.followActivations) return;
+    const wanted = await followedSymbols(db, settings.symbols, settings.paperPriceSource ?? 'binance');
+    if (wanted.length === this.symbols.length && wanted.every((s, i) => s === this.symbols[i])) return;
+    logger.info({ symbols: wanted }, 'heartbeat follows other pairs');
+    this.symbols = wanted;
+    this.byBinanceId = new Map(wanted.map((symbol) => [binanceId(symbol), symbol]));
+    if (this.statusId !== null) {
+      await db('heartbeat_status')
+        .where({ id: this.statusId })
+        .update({ symbols_monitored: JSON.stringify(wanted), updated_at: new Date() });
+    }
+    this.stream?.follow(wanted.map(binanceId));
   }
 
   get isLeader(): boolean {
@@ -125,12 +161,13 @@ export class HeartbeatActor {
   }
 
   async start(): Promise<void> {
+    await this.refreshSymbols();
     const [row] = await this.deps
       .db('heartbeat_status')
       .insert({
         is_connected: false,
         last_application_start: new Date(),
-        symbols_monitored: JSON.stringify(this.deps.settings.symbols),
+        symbols_monitored: JSON.stringify(this.symbols),
       })
       .returning('id');
     this.statusId = (row as { id: number }).id;
@@ -163,7 +200,10 @@ export class HeartbeatActor {
   /** Looks for holes now (also runs every minute while leading). */
   async repairNow(): Promise<void> {
     const upTo = Math.floor(this.deps.clock.now() / MINUTE) * MINUTE - MINUTE - 1;
-    for (const symbol of this.deps.settings.symbols) {
+    await this.refreshSymbols().catch((error: unknown) =>
+      this.deps.logger.warn({ err: error }, 'reading the activations pairs failed'),
+    );
+    for (const symbol of this.symbols) {
       await this.history.repair(symbol, upTo, this.deps.clock.now(), (candles) => this.emit(candles));
     }
     // Coherence may have changed either way.
@@ -172,7 +212,7 @@ export class HeartbeatActor {
 
   private lead(): void {
     const { settings, logger } = this.deps;
-    logger.info({ symbols: settings.symbols }, 'heartbeat elected, connecting');
+    logger.info({ symbols: this.symbols }, 'heartbeat elected, connecting');
     // Only the leader's row can be connected: rows of processes that died without a stop are stale.
     void this.deps
       .db('heartbeat_status')
@@ -184,7 +224,7 @@ export class HeartbeatActor {
     this.stream = new BinanceStream(
       {
         url: settings.wsUrl,
-        symbols: settings.symbols.map(binanceId),
+        symbols: this.symbols.map(binanceId),
         stream: settings.stream,
         idleTimeoutMs: settings.idleTimeoutMs,
         maxAgeMs: 23 * 3_600_000 + 55 * MINUTE,
@@ -235,7 +275,7 @@ export class HeartbeatActor {
     this.stats.connections++;
     const startMinute = Math.floor(clock.now() / MINUTE) * MINUTE;
     this.feeds = new Map(
-      settings.symbols.map((symbol) => [
+      this.symbols.map((symbol) => [
         symbol,
         { aggregator: new CandleAggregator(symbol, settings.graceMs), pending: [] },
       ]),

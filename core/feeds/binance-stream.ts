@@ -45,14 +45,23 @@ export class BinanceStream {
   private stopped = true;
   private watchdog: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private symbols: readonly string[];
 
   constructor(
     private readonly options: StreamOptions,
     private readonly handlers: StreamHandlers,
-  ) {}
+  ) {
+    this.symbols = options.symbols;
+  }
 
   get url(): string {
-    return combinedStreamUrl(this.options.url, this.options.symbols, this.options.stream);
+    return combinedStreamUrl(this.options.url, this.symbols, this.options.stream);
+  }
+
+  /** Follows other symbols from now on: a new connection at once, the combined stream's URL names its streams. */
+  follow(symbols: readonly string[]): void {
+    this.symbols = symbols;
+    this.reconnectNow('symboles suivis changés');
   }
 
   start(): void {

@@ -23,7 +23,9 @@ it('writes its start and stop times and its connection state', async () => {
       LOG_LEVEL: 'warn',
       BINANCE_WS_URL: wsUrl,
       BINANCE_REST_URL: restUrl,
-      HEARTBEAT_SYMBOLS: 'btcusdt, ethusdt',
+      HEARTBEAT_SYMBOLS: 'btcusdt, eth/usdt',
+      // Other suites' activations share the database: this test checks the configured pairs alone.
+      HEARTBEAT_FOLLOW_ACTIVATIONS: 'false',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

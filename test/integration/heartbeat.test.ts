@@ -202,6 +202,60 @@ describe(`heartbeat on ${haveFixtures ? 'real' : 'generated'} trades`, () => {
     h.fake.sendRaw(JSON.stringify({ stream: '!serverShutdown', data: { e: 'serverShutdown', E: day } }));
     await until(() => actor.stats.connections === 2 && h.fake.connections() === 1);
   });
+
+  it("follows an active strategy's Binance pair beside the configured ones, and stops once it is stopped", async () => {
+    // A pair of its own: other suites' activations share the database.
+    const pair = `F${process.pid}/USDT`;
+    const username = `follow-${process.pid}-${day}`;
+    const [user] = await h.db('users').insert({ username, username_key: username, password_hash: 'x' }).returning('id');
+    const [strategy] = await h
+      .db('strategies')
+      .insert({ user_id: user.id, name: 's', timeframe: '1m', code: 'x' })
+      .returning('id');
+    const [broker] = await h.db('brokers').insert({ user_id: user.id, name: 'p', exchange: 'paper' }).returning('id');
+    const [activation] = await h
+      .db('active_strategies')
+      .insert({
+        user_id: user.id,
+        strategy_id: strategy.id,
+        broker_id: broker.id,
+        symbol: pair,
+        timeframe: '1m',
+        start_date: new Date(day),
+        end_date: new Date(day + 24 * 3_600_000),
+      })
+      .returning('id');
+    try {
+      const actor = h.actor({ followActivations: true, paperPriceSource: 'binance' });
+      await actor.start();
+      await until(() => h.fake.connections() === 1);
+      // Other suites' activations may add their pairs: the configured one comes first, this one is among them.
+      expect(actor.followed[0]).toBe(SYMBOL);
+      expect(actor.followed).toContain(pair);
+      expect(h.fake.subscriptions.at(-1)).toEqual(
+        actor.followed.map((s) => `${s.replace('/', '').toLowerCase()}@trade`),
+      );
+      const status = await h.db('heartbeat_status').where({ id: actor.statusId }).first();
+      expect(status.symbols_monitored).toEqual(actor.followed);
+      // A trade named by Binance's id lands in the unified pair's aggregator, not among the unknown messages.
+      h.fake.sendRaw(
+        JSON.stringify({
+          stream: `f${process.pid}usdt@trade`,
+          data: { e: 'trade', s: `F${process.pid}USDT`, t: 1, p: '1.5', q: '2', T: day + 1, m: false },
+        }),
+      );
+      await until(() => actor.stats.messages === 1);
+      expect(actor.stats).toMatchObject({ trades: 1, unknown: 0 });
+
+      await h.db('active_strategies').where({ id: activation.id }).update({ state: 'stopped' });
+      await actor.refreshSymbols();
+      expect(actor.followed).not.toContain(pair);
+      await until(() => !h.fake.subscriptions.at(-1)?.includes(`f${process.pid}usdt@trade`));
+      expect(h.fake.subscriptions.at(-1)?.[0]).toBe('xrpeth@trade');
+    } finally {
+      await h.db('users').where({ id: user.id }).delete();
+    }
+  });
 });
 
 const redisClients: ReturnType<typeof createRedis>[] = [];
