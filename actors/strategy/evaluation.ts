@@ -18,7 +18,7 @@ import {
   strategyState,
   type ActivationRow,
 } from './live-context';
-import { closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
+import { adoptOrphanEntry, closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
 
 export interface LiveDeps {
   db: Knex;
@@ -149,7 +149,17 @@ async function decideAndTrade(
       `La bougie ${activation.timeframe} close à ${new Date(closeTime + 1).toISOString()} est absente`,
     );
   }
-  const position = await openPosition(trx, activation.id);
+  let position = await openPosition(trx, activation.id);
+  if (!position) {
+    const adopted = await adoptOrphanEntry(trx, activation, market);
+    if (adopted !== null) {
+      deps.logger.warn(
+        { activeStrategyId: activation.id, tradeId: adopted },
+        'filled entry without a position adopted',
+      );
+      position = await openPosition(trx, activation.id);
+    }
+  }
   const balance = await freeBalance(deps, activation, market.quote);
   const state = strategyState(balance, position);
   const decision = await deps.sandbox.run(

@@ -69,6 +69,19 @@ export async function openFromEntry(
   time: number,
 ): Promise<TradeView> {
   const trade = await placeLeg(broker, activation, businessKey, entry.side === 'long' ? 'buy' : 'sell', amount);
+  await positionFromFill(trx, activation, market, entry, trade, time);
+  return trade;
+}
+
+/** The `positions` row of a filled entry: what it holds, its price, its levels and its fee. */
+async function positionFromFill(
+  trx: Knex.Transaction,
+  activation: ActivationRow,
+  market: LiveMarket,
+  entry: Pick<EntryDecision, 'side' | 'stopLoss' | 'takeProfit'>,
+  trade: Pick<TradeView, 'id' | 'averagePrice' | 'filledQuantity' | 'fee' | 'feeCurrency'>,
+  time: number,
+): Promise<void> {
   const price = Dec(trade.averagePrice!);
   const filled = Dec(trade.filledQuantity!);
   // A fee taken in the base asset leaves less of it to sell, and off the market's grid: what can be sold is held,
@@ -92,9 +105,61 @@ export async function openFromEntry(
     opened_at: new Date(time),
     checked_until: new Date(time),
     entry_trade_id: trade.id,
-    entry_fee: quoteFee(trade, market).toFixed(),
+    entry_fee: quoteFee(trade as TradeView, market).toFixed(),
   });
-  return trade;
+}
+
+/**
+ * An entry the exchange filled but no position records: its evaluation ran out of attempts after the order (a
+ * market order still open at the exchange, the database away at the wrong moment) and the fill was recorded later.
+ * Every close of a position is recorded against it, so a filled trade of the activation that no position names is
+ * such an entry; without this the bot would hold the asset without knowing it, and open a second position. The
+ * position is opened from it, without the levels its lost decision had.
+ */
+export async function adoptOrphanEntry(
+  trx: Knex.Transaction,
+  activation: ActivationRow,
+  market: LiveMarket,
+): Promise<number | null> {
+  const orphan:
+    | {
+        id: number;
+        side: 'buy' | 'sell';
+        average_price: string;
+        filled_quantity: string;
+        fee: string | null;
+        fee_currency: string | null;
+        updated_at: Date;
+      }
+    | undefined = await trx('trades as t')
+    .where('t.active_strategy_id', activation.id)
+    .whereNotIn('t.status', ['pending', 'open', 'rejected'])
+    .where('t.filled_quantity', '>', 0)
+    .whereNotNull('t.average_price')
+    .modify((q) => {
+      if (activation.market === 'spot') q.where('t.side', 'buy');
+    })
+    .whereNotExists((q) =>
+      q.select(trx.raw('1')).from('positions as p').whereRaw('p.entry_trade_id = t.id OR p.exit_trade_id = t.id'),
+    )
+    .orderBy('t.id', 'desc')
+    .first('t.id', 't.side', 't.average_price', 't.filled_quantity', 't.fee', 't.fee_currency', 't.updated_at');
+  if (!orphan) return null;
+  await positionFromFill(
+    trx,
+    activation,
+    market,
+    { side: orphan.side === 'buy' ? 'long' : 'short', stopLoss: 0, takeProfit: 0 },
+    {
+      id: Number(orphan.id),
+      averagePrice: orphan.average_price,
+      filledQuantity: orphan.filled_quantity,
+      fee: orphan.fee,
+      feeCurrency: orphan.fee_currency,
+    },
+    orphan.updated_at.getTime(),
+  );
+  return Number(orphan.id);
 }
 
 /**

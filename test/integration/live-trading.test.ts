@@ -183,6 +183,30 @@ describe('live trading', () => {
     expect((await stack.app.db('active_strategies').where({ id }).first()).state).toBe('active');
   });
 
+  it('adopts a filled entry that no position records instead of buying a second time', async () => {
+    const rows = btcHourlyCandles(36_300, 36_360);
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    const strategyId = await savedStrategy(client, flip());
+    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    // Two green candles in a row: the first enters, the second would enter again if the bot forgot its position.
+    const green = (r: number[]) => r[4] > r[1];
+    const k = rows.findIndex((r, i) => i + 1 < rows.length && green(r) && green(rows[i + 1]));
+    expect(k).toBeGreaterThanOrEqual(0);
+    await replayClose(id, rows[k]);
+    const [buy] = await stack.app.db('trades').where({ active_strategy_id: id, side: 'buy' });
+    // The evaluation that placed the order ran out of attempts before writing its position: the fill is all there is.
+    const lost = await stack.app.db('positions').where({ active_strategy_id: id }).first();
+    await stack.app.db('positions').where({ id: lost.id }).delete();
+
+    await replayClose(id, rows[k + 1]);
+    const buys = await stack.app.db('trades').where({ active_strategy_id: id, side: 'buy' });
+    expect(buys.map((t) => t.id)).toEqual([buy.id]);
+    const adopted = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
+    expect(adopted).toMatchObject({ entry_trade_id: buy.id, side: 'long', quantity: lost.quantity });
+    expect(adopted.entry_price).toBe(lost.entry_price);
+  });
+
   it('tries a refused close again as a new order, and closes once', async () => {
     const rows = btcHourlyCandles(36_250, 36_260);
     await storeRows(stack.app, rows, KEY, H);
