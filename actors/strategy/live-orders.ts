@@ -50,7 +50,7 @@ async function placeLeg(
 }
 
 /** A trade's fee in the quote currency (an exchange may take it in the base asset, or in neither: then not counted). */
-function quoteFee(trade: TradeView, market: LiveMarket): Dec {
+function quoteFee(trade: Pick<TradeView, 'fee' | 'feeCurrency' | 'averagePrice'>, market: LiveMarket): Dec {
   if (!trade.fee) return Dec(0);
   if (trade.feeCurrency === market.base) return Dec(trade.fee).times(trade.averagePrice!);
   if (trade.feeCurrency === null || trade.feeCurrency === market.quote) return Dec(trade.fee);
@@ -105,7 +105,7 @@ async function positionFromFill(
     opened_at: new Date(time),
     checked_until: new Date(time),
     entry_trade_id: trade.id,
-    entry_fee: quoteFee(trade as TradeView, market).toFixed(),
+    entry_fee: quoteFee(trade, market).toFixed(),
   });
 }
 

@@ -68,6 +68,15 @@ describe('live trading', () => {
     return { client, brokerId, userId: client.user!.id };
   }
 
+  /** The candles stored, and a new user's Flip strategy active on them from the first to the last. */
+  async function flipOn(rows: number[][]) {
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    const strategyId = await savedStrategy(client, flip());
+    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    return { client, brokerId, strategyId, id };
+  }
+
   it('enters and exits as the backtest does on the same candles (parity)', async () => {
     const rows = btcHourlyCandles(36_000, 36_048);
     await storeRows(stack.app, rows, KEY, H);
@@ -138,10 +147,7 @@ describe('live trading', () => {
 
   it('evaluates a close once however often it is ticked, and never goes back to an older close', async () => {
     const rows = btcHourlyCandles(36_100, 36_104);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, flip());
-    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    const { id } = await flipOn(rows);
     const green = rows.findIndex(([, o, , , c]) => c > o);
     await replayClose(id, rows[green]);
     // The same close again (a replayed signal, a sweep): its job is found done, no second order.
@@ -158,10 +164,7 @@ describe('live trading', () => {
 
   it('sells the open position once however many times it is asked', async () => {
     const rows = btcHourlyCandles(36_200, 36_210);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, flip());
-    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    const { client, brokerId, strategyId, id } = await flipOn(rows);
     const green = rows.findIndex(([, o, , , c]) => c > o);
     await replayClose(id, rows[green]);
     const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
@@ -185,10 +188,7 @@ describe('live trading', () => {
 
   it('adopts a filled entry that no position records instead of buying a second time', async () => {
     const rows = btcHourlyCandles(36_300, 36_360);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, flip());
-    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    const { id } = await flipOn(rows);
     // Two green candles in a row: the first enters, the second would enter again if the bot forgot its position.
     const green = (r: number[]) => r[4] > r[1];
     const k = rows.findIndex((r, i) => i + 1 < rows.length && green(r) && green(rows[i + 1]));
@@ -209,10 +209,7 @@ describe('live trading', () => {
 
   it('tries a refused close again as a new order, and closes once', async () => {
     const rows = btcHourlyCandles(36_250, 36_260);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, flip());
-    const id = await activation(stack.app, { userId, strategyId, brokerId, from: rows[0][0], to: rows.at(-1)![0] + H });
+    const { id } = await flipOn(rows);
     const green = rows.findIndex(([, o, , , c]) => c > o);
     await replayClose(id, rows[green]);
     const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
