@@ -15,6 +15,7 @@ import { marketsActor, requestMissingMarkets } from './markets/markets.actor';
 import { runProcess } from './process';
 import { strategyActor, tickActor } from './strategy/strategy.actor';
 import { systemActor } from './system.actor';
+import { webhookActor } from './webhook/webhook.actor';
 
 /**
  * The `worker` process: hosts the actors. Run as many as you like, on as many machines as you like, pointed at the
@@ -36,6 +37,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   const broker = new BrokerRequests(redis, config.REDIS_URL, prefix, config.BROKER_REPLY_TIMEOUT_MS);
   const strategyQueue = openQueue(QUEUES.strategy, config.REDIS_URL, prefix);
   const tickQueue = openQueue(QUEUES.tick, config.REDIS_URL, prefix);
+  const webhookQueue = openQueue(QUEUES.webhook, config.REDIS_URL, prefix);
   const host = await startActors(
     [
       systemActor({ db, redis, redisUrl: config.REDIS_URL, prefix, logger }),
@@ -66,6 +68,17 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
         paperSlippage: config.PAPER_SLIPPAGE,
         warmup: config.LIVE_WARMUP_CANDLES,
         concurrency: config.LIVE_CONCURRENCY,
+        lockMs: config.BROKER_JOB_LOCK_MS,
+      }),
+      webhookActor({
+        db,
+        broker,
+        publisher,
+        logger,
+        paperSource: config.PAPER_PRICE_SOURCE,
+        paperSlippage: config.PAPER_SLIPPAGE,
+        queue: webhookQueue,
+        concurrency: config.WEBHOOK_CONCURRENCY,
         lockMs: config.BROKER_JOB_LOCK_MS,
       }),
     ],
@@ -100,6 +113,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
     await broker.close();
     await strategyQueue.close();
     await tickQueue.close();
+    await webhookQueue.close();
     await brokers.close();
     await markets.close();
     await subscriber.quit();

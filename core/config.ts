@@ -90,6 +90,13 @@ const schema = z
     OPENROUTER_URL: z.url().default('https://openrouter.ai/api/v1'),
     AI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     AI_ALLOWED_HOSTS: list.default(['localhost', '127.0.0.1', '::1']),
+    // TradingView's published webhook addresses: the allowlist a source can turn on.
+    TRADINGVIEW_IPS: list.default(['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7']),
+    WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    // Webhooks one worker process turns into orders at once; each holds a database connection meanwhile.
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    // Where TradingView reaches this server (https://bot.example.org): the base of the URLs shown to paste.
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     PAPER_SLIPPAGE: z
       .string()
       .regex(/^0(\.\d+)?$/, 'fraction décimale attendue (ex. 0.0005)')

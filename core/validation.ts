@@ -28,7 +28,7 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, labels: Re
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue.path.map(String).join('.') || undefined;
-  const label = field ? (labels[field] ?? field) : undefined;
+  const label = field ? (labels[field] ?? labels[String(issue.path[0])] ?? field) : undefined;
   throw new ValidationError(label ? `${label} : ${issue.message}` : issue.message, field);
 }
 

@@ -27,6 +27,10 @@ import { candlesRoutes } from './routes/candles.routes';
 import { aiRoutes } from './routes/ai.routes';
 import { activeStrategiesRoutes } from './routes/active-strategies.routes';
 import { positionsRoutes } from './routes/positions.routes';
+import { webhookSourcesRoutes } from './routes/webhook-sources.routes';
+import { webhooksRoutes } from './routes/webhooks.routes';
+import { webhookEndpoint } from './webhooks/endpoint';
+import { intakeDeps } from './webhooks/intake';
 import { systemRoutes } from './routes/system.routes';
 import { csrfProtection } from './security';
 import { sessionMiddleware } from './session';
@@ -53,6 +57,8 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/trades', router: tradesRoutes(), data: 'user' },
     { path: '/api/active-strategies', router: activeStrategiesRoutes(deps), data: 'user' },
     { path: '/api/positions', router: positionsRoutes(deps), data: 'user' },
+    { path: '/api/webhook-sources', router: webhookSourcesRoutes(deps), data: 'user' },
+    { path: '/api/webhooks', router: webhooksRoutes(deps), data: 'user' },
   ];
 }
 
@@ -79,8 +85,18 @@ export function createApp(given: AppDeps): WebApp {
     given.backtestQueue ?? openQueue(QUEUES.backtest, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const strategyQueue =
     given.strategyQueue ?? openQueue(QUEUES.strategy, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
+  const webhookQueue =
+    given.webhookQueue ?? openQueue(QUEUES.webhook, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const sandbox = given.sandbox ?? new SandboxPool({ size: given.config.SANDBOX_THREADS, logger: given.logger });
-  const deps: AppDeps = { ...given, brokerRequests, marketsQueue, backtestQueue, strategyQueue, sandbox };
+  const deps: AppDeps = {
+    ...given,
+    brokerRequests,
+    marketsQueue,
+    backtestQueue,
+    strategyQueue,
+    webhookQueue,
+    sandbox,
+  };
   const app = express();
   // X-Forwarded-For is believed only behind a reverse proxy on this machine; otherwise anyone could pick their IP.
   app.set('trust proxy', deps.config.TRUST_PROXY ? 'loopback' : false);
@@ -102,6 +118,8 @@ export function createApp(given: AppDeps): WebApp {
     }),
   );
   app.use(pinoHttp({ logger: deps.logger, genReqId, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  // TradingView's door needs none of what follows: no cookie, no CSRF token, the public name as its Host.
+  app.use('/webhooks', webhookEndpoint(intakeDeps(deps), deps.config.WEBHOOK_RATE_PER_MINUTE));
   app.use(hostCheck(deps.config));
   const smallJson = express.json({ limit: '1mb' });
   // The candle import reads its body itself, a piece at a time: a year of 1m candles is tens of megabytes.
@@ -121,7 +139,7 @@ export function createApp(given: AppDeps): WebApp {
   if (existsSync(UI_DIST)) {
     app.use(express.static(UI_DIST, { index: false, maxAge: '1h' }));
     // The single-page app answers every other GET (vue-router's history mode).
-    app.get(/^(?!\/api\/|\/admin\/|\/socket\.io\/).*/, (_req, res) => {
+    app.get(/^(?!\/api\/|\/admin\/|\/socket\.io\/|\/webhooks\/).*/, (_req, res) => {
       res.sendFile(path.join(UI_DIST, 'index.html'));
     });
   }
@@ -137,6 +155,7 @@ export function createApp(given: AppDeps): WebApp {
       await marketsQueue.close();
       await backtestQueue.close();
       await strategyQueue.close();
+      await webhookQueue.close();
       if (!given.sandbox) await sandbox.close();
       await sessions.close();
     },

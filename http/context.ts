@@ -22,6 +22,8 @@ export interface AppDeps {
   backtestQueue?: Queue;
   /** The strategy actor's mailbox (a user closing a position). Built by createApp when not given. */
   strategyQueue?: Queue;
+  /** The webhook actor's mailbox. Built by createApp when not given. */
+  webhookQueue?: Queue;
   /** Where strategies are validated, off the event loop. Built by createApp (SANDBOX_THREADS) when not given. */
   sandbox?: SandboxPool;
 }

@@ -90,4 +90,6 @@ export const SCHEDULES = {
   tickSweep: { queue: 'tick', name: 'sweep', everyMs: 60_000 },
   /** Stop-loss and take-profit of open positions, against the 1m candles (see the strategy actor). */
   protect: { queue: 'strategy', name: 'protect', everyMs: 60_000 },
+  /** Webhooks stored but never queued (Redis away at that moment) are queued (see sweepWebhooks). */
+  webhookSweep: { queue: 'webhook', name: 'sweep', everyMs: 30_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

@@ -60,7 +60,7 @@ export async function openPosition(db: Knex, activationId: number): Promise<Posi
 
 export async function liveMarket(
   db: Knex,
-  activation: ActivationRow,
+  activation: Pick<ActivationRow, 'broker_id' | 'symbol' | 'timeframe'>,
   options: { paperSource: string; paperSlippage: string },
 ): Promise<LiveMarket> {
   const broker: { exchange: string } = await db('brokers').where({ id: activation.broker_id }).first('exchange');

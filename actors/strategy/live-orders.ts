@@ -5,6 +5,7 @@ import type { ExitReason } from '../../core/engine/position';
 import type { EntryDecision } from '../../core/engine/reversal';
 import type { TradeView } from '../../core/trading/orders';
 import type { BrokerRequests } from '../../queues/broker-client';
+import type { OrderOrigin } from '../../queues/broker-jobs';
 import { orderKeys } from '../../queues/jobs';
 import type { ActivationRow, LiveMarket, PositionRow } from './live-context';
 
@@ -17,24 +18,29 @@ export class OrderInFlightError extends Error {}
 /** Why a live position was closed: the engine's reasons, or the user's (Vendre, Stop, the emergency stop). */
 export type LiveExitReason = ExitReason | 'sell' | 'stop' | 'emergency';
 
-/** Places one market leg of a strategy through the broker actor and returns its trade once filled. */
-async function placeLeg(
+/** Who a leg is placed for: the broker, the market and the origin its trade records. */
+export interface LegOwner {
+  brokerId: number;
+  symbol: string;
+  origin: OrderOrigin;
+}
+
+/**
+ * Places one market leg through the broker actor and returns its trade once filled. An order the exchange has not
+ * finished throws OrderInFlightError (the job is tried again, the business key keeps it one order).
+ */
+export async function placeMarketLeg(
   broker: BrokerRequests,
-  activation: ActivationRow,
+  owner: LegOwner,
   businessKey: string,
   side: 'buy' | 'sell',
   amount: string,
 ): Promise<TradeView> {
   const trade = await broker.placeOrder({
-    brokerId: Number(activation.broker_id),
+    brokerId: owner.brokerId,
     businessKey,
-    origin: {
-      userId: Number(activation.user_id),
-      source: 'strategy',
-      strategyId: Number(activation.strategy_id),
-      activeStrategyId: Number(activation.id),
-    },
-    request: { symbol: activation.symbol, side, type: 'market', amount },
+    origin: owner.origin,
+    request: { symbol: owner.symbol, side, type: 'market', amount },
   });
   if (trade.status === 'pending' || trade.status === 'open') {
     throw new OrderInFlightError(`order ${trade.clientOrderId} is ${trade.status} at the exchange`);
@@ -49,8 +55,24 @@ async function placeLeg(
   return trade;
 }
 
+function activationOwner(activation: ActivationRow): LegOwner {
+  return {
+    brokerId: Number(activation.broker_id),
+    symbol: activation.symbol,
+    origin: {
+      userId: Number(activation.user_id),
+      source: 'strategy',
+      strategyId: Number(activation.strategy_id),
+      activeStrategyId: Number(activation.id),
+    },
+  };
+}
+
 /** A trade's fee in the quote currency (an exchange may take it in the base asset, or in neither: then not counted). */
-function quoteFee(trade: Pick<TradeView, 'fee' | 'feeCurrency' | 'averagePrice'>, market: LiveMarket): Dec {
+export function quoteFee(
+  trade: Pick<TradeView, 'fee' | 'feeCurrency' | 'averagePrice'>,
+  market: Pick<LiveMarket, 'base' | 'quote'>,
+): Dec {
   if (!trade.fee) return Dec(0);
   if (trade.feeCurrency === market.base) return Dec(trade.fee).times(trade.averagePrice!);
   if (trade.feeCurrency === null || trade.feeCurrency === market.quote) return Dec(trade.fee);
@@ -68,17 +90,57 @@ export async function openFromEntry(
   amount: string,
   time: number,
 ): Promise<TradeView> {
-  const trade = await placeLeg(broker, activation, businessKey, entry.side === 'long' ? 'buy' : 'sell', amount);
-  await positionFromFill(trx, activation, market, entry, trade, time);
+  const side = entry.side === 'long' ? 'buy' : 'sell';
+  const trade = await placeMarketLeg(broker, activationOwner(activation), businessKey, side, amount);
+  await positionFromFill(
+    trx,
+    activationPositionOwner(activation),
+    market,
+    entry.side,
+    fractionLevels(entry),
+    trade,
+    time,
+  );
   return trade;
 }
 
+/** Whose a position is: the activation's or the webhook source's, on a broker and a market. */
+export interface PositionOwner {
+  user_id: number;
+  broker_id: number;
+  symbol: string;
+  active_strategy_id?: number;
+  webhook_source_id?: number;
+}
+
+const activationPositionOwner = (activation: ActivationRow): PositionOwner => ({
+  user_id: activation.user_id,
+  broker_id: activation.broker_id,
+  symbol: activation.symbol,
+  active_strategy_id: activation.id,
+});
+
+/** Stop-loss and take-profit prices of a position, from its entry price. */
+export type PositionLevels = (entryPrice: Dec) => { stop_loss: string | null; take_profit: string | null };
+
+/** A strategy's levels: fractions of the entry price (0: none). */
+function fractionLevels(entry: Pick<EntryDecision, 'side' | 'stopLoss' | 'takeProfit'>): PositionLevels {
+  return (price) => {
+    const { stop, target } = exitLevels(entry.side, price.toNumber(), entry.stopLoss, entry.takeProfit);
+    return {
+      stop_loss: stop === null ? null : decimalFromFloat(stop),
+      take_profit: target === null ? null : decimalFromFloat(target),
+    };
+  };
+}
+
 /** The `positions` row of a filled entry: what it holds, its price, its levels and its fee. */
-async function positionFromFill(
+export async function positionFromFill(
   trx: Knex.Transaction,
-  activation: ActivationRow,
-  market: LiveMarket,
-  entry: Pick<EntryDecision, 'side' | 'stopLoss' | 'takeProfit'>,
+  owner: PositionOwner,
+  market: Pick<LiveMarket, 'base' | 'quote' | 'sizing'>,
+  side: 'long' | 'short',
+  levels: PositionLevels,
   trade: Pick<TradeView, 'id' | 'averagePrice' | 'filledQuantity' | 'fee' | 'feeCurrency'>,
   time: number,
 ): Promise<void> {
@@ -88,18 +150,13 @@ async function positionFromFill(
   // the dust below the step stays in the account.
   const left = trade.feeCurrency === market.base && trade.fee ? filled.minus(trade.fee) : filled;
   const held = market.sizing.step > 0 ? left.toNearest(market.sizing.step, Dec.ROUND_DOWN) : left;
-  const { stop, target } = exitLevels(entry.side, price.toNumber(), entry.stopLoss, entry.takeProfit);
   await trx('positions').insert({
-    user_id: activation.user_id,
-    broker_id: activation.broker_id,
-    active_strategy_id: activation.id,
-    symbol: activation.symbol,
-    side: entry.side,
+    ...owner,
+    side,
     quantity: held.toFixed(),
     entry_price: price.toFixed(),
     current_price: price.toFixed(),
-    stop_loss: stop === null ? null : decimalFromFloat(stop),
-    take_profit: target === null ? null : decimalFromFloat(target),
+    ...levels(price),
     unrealized_pnl: '0',
     status: 'open',
     opened_at: new Date(time),
@@ -147,9 +204,10 @@ export async function adoptOrphanEntry(
   if (!orphan) return null;
   await positionFromFill(
     trx,
-    activation,
+    activationPositionOwner(activation),
     market,
-    { side: orphan.side === 'buy' ? 'long' : 'short', stopLoss: 0, takeProfit: 0 },
+    orphan.side === 'buy' ? 'long' : 'short',
+    () => ({ stop_loss: null, take_profit: null }),
     {
       id: Number(orphan.id),
       averagePrice: orphan.average_price,
@@ -193,7 +251,27 @@ export async function closeAtMarket(
 ): Promise<TradeView> {
   const long = position.side === 'long';
   const businessKey = await closeKey(trx, activation, position);
-  const trade = await placeLeg(broker, activation, businessKey, long ? 'sell' : 'buy', position.quantity);
+  const trade = await placeMarketLeg(
+    broker,
+    activationOwner(activation),
+    businessKey,
+    long ? 'sell' : 'buy',
+    position.quantity,
+  );
+  await recordClose(trx, position, trade, market, reason, time);
+  return trade;
+}
+
+/** A position closed by a filled leg: its exit and realised P&L (both legs' fees included), on the trade too. */
+export async function recordClose(
+  trx: Knex.Transaction,
+  position: Pick<PositionRow, 'id' | 'side' | 'entry_price' | 'entry_fee'>,
+  trade: TradeView,
+  market: Pick<LiveMarket, 'base' | 'quote'>,
+  reason: LiveExitReason,
+  time: number,
+): Promise<void> {
+  const long = position.side === 'long';
   const exit = Dec(trade.averagePrice!);
   const entry = Dec(position.entry_price);
   const quantity = Dec(trade.filledQuantity!);
@@ -212,5 +290,4 @@ export async function closeAtMarket(
       unrealized_pnl: null,
     });
   await trx('trades').where({ id: trade.id }).update({ profit_loss: pnl.toFixed() });
-  return trade;
 }

@@ -11,6 +11,7 @@ import { activate, activationBody, listMarket } from '../helpers/activations';
 import {
   expectIdInputIsolation,
   expectTenantIsolation,
+  MISSING_ID,
   type IdInputProof,
   type OwnedResource,
 } from '../helpers/tenancy';
@@ -61,6 +62,16 @@ const OWNED: OwnedResource[] = [
     },
     updateBody: { endDate: '2099-01-01T00:00:00.000Z', budget: '1' },
     actions: ['POST /:id/stop', 'POST /:id/sell', 'POST /:id/suspend', 'POST /:id/resume'],
+  },
+  {
+    basePath: '/api/webhook-sources',
+    create: async (client) => {
+      const res = await client.send('post', '/api/webhook-sources', { name: uniqueName('w'), symbol: 'BTC/USDT' });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    },
+    updateBody: { name: 'taken over', active: false },
+    actions: ['POST /:id/token', 'POST /:id/test'],
   },
 ];
 
@@ -124,6 +135,10 @@ const ID_INPUTS: Record<string, IdInputProof> = {
     own: brokerOf,
     request: async (bob, id) => bob.send('post', '/api/active-strategies', activationBody(await strategyOf(bob), id)),
   },
+  'POST /api/webhook-sources brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.send('post', '/api/webhook-sources', { name: uniqueName('w'), brokerId: id }),
+  },
   'GET /api/trading/ohlcv brokerId': {
     own: brokerOf,
     request: (bob, id) => bob.get(`/api/trading/ohlcv?brokerId=${id}&symbol=BTC/USDT`),
@@ -135,6 +150,12 @@ const ID_INPUTS: Record<string, IdInputProof> = {
  * proof that user B's answer, given user A's id, holds only B's rows.
  */
 const ID_BOUNDS: Record<string, (alice: Client, bob: Client) => Promise<void>> = {
+  'GET /api/webhooks sourceId': async (alice, bob) => {
+    const source = await alice.send('post', '/api/webhook-sources', { name: uniqueName('w') });
+    expect((await alice.send('post', `/api/webhook-sources/${source.body.id}/test`)).status).toBe(200);
+    expect((await bob.get(`/api/webhooks?sourceId=${source.body.id}`).expect(200)).body).toEqual([]);
+    expect((await alice.get(`/api/webhooks?sourceId=${source.body.id}`).expect(200)).body).toHaveLength(1);
+  },
   'GET /api/trades before': async (alice, bob) => {
     const [trade] = await app
       .db('trades')
@@ -153,10 +174,23 @@ const ID_BOUNDS: Record<string, (alice: Client, bob: Client) => Promise<void>> =
   },
 };
 
+/** Ids whose proof needs a row of each user: user B's own row, changed to name user A's. */
+const ID_SWAPS: Record<string, (alice: Client, bob: Client) => Promise<void>> = {
+  'PUT /api/webhook-sources/:id brokerId': async (alice, bob) => {
+    const own = (await bob.send('post', '/api/webhook-sources', { name: uniqueName('w') })).body;
+    const foreign = await bob.send('put', `/api/webhook-sources/${own.id}`, { brokerId: await brokerOf(alice) });
+    const missing = await bob.send('put', `/api/webhook-sources/${own.id}`, { brokerId: MISSING_ID });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).toEqual(missing.body);
+    expect((await bob.get(`/api/webhook-sources/${own.id}`).expect(200)).body).toEqual(own);
+  },
+};
+
 let app: TestApp;
 let brokers: { close(): Promise<void> };
 beforeAll(async () => {
-  app = await startTestApp();
+  // Webhook URLs name this public address, not the ephemeral port each request of supertest reaches.
+  app = await startTestApp({ PUBLIC_URL: 'https://bot.example.org' });
   brokers = await startBrokerWorkers(app);
 });
 afterAll(async () => {
@@ -173,6 +207,12 @@ describe.each(OWNED.map((r) => [r.basePath, r] as const))('%s', (_path, resource
 describe.each(Object.entries(ID_INPUTS))('%s', (_route, proof) => {
   it("answers user A's id exactly like a missing one, and writes nothing", async () => {
     await expectIdInputIsolation(app, proof);
+  });
+});
+
+describe.each(Object.entries(ID_SWAPS))('%s', (_route, proof) => {
+  it("refuses user A's id exactly like a missing one, and leaves user B's row as it was", async () => {
+    await proof(await signedInClient(app), await signedInClient(app));
   });
 });
 
@@ -277,5 +317,7 @@ it('covers every route that takes an id in its body or query string', async () =
       }
     }
   }
-  expect([...found].sort()).toEqual([...Object.keys(ID_INPUTS), ...Object.keys(ID_BOUNDS)].sort());
+  expect([...found].sort()).toEqual(
+    [...Object.keys(ID_INPUTS), ...Object.keys(ID_BOUNDS), ...Object.keys(ID_SWAPS)].sort(),
+  );
 });

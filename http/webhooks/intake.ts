@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { EventPublisher } from '../../core/realtime/publisher';
+import { parseWebhookBody, type WebhookSignal } from '../../core/webhooks/parse';
+import { passphraseMatches } from '../../core/webhooks/secrets';
+import type { WebhookSourceRow } from '../../core/webhooks/source-view';
+import { queueWebhook } from '../../queues/webhook-jobs';
+import type { AppDeps } from '../context';
+
+export interface WebhookIntakeDeps {
+  db: Knex;
+  queue: Queue;
+  publisher: EventPublisher;
+  logger: Logger;
+  secret: string;
+  tradingViewIps: string[];
+}
+
+/** The intake's needs, from the web app's. */
+export function intakeDeps(deps: AppDeps): WebhookIntakeDeps {
+  if (!deps.webhookQueue) throw new Error('the webhook intake needs the webhook queue');
+  return {
+    db: deps.db,
+    queue: deps.webhookQueue,
+    publisher: deps.publisher,
+    logger: deps.logger,
+    secret: deps.config.SECRET_KEY,
+    tradingViewIps: deps.config.TRADINGVIEW_IPS,
+  };
+}
+
+export type IntakeStatus = 'received' | 'rejected' | 'duplicate';
+
+export interface IntakeOutcome {
+  id: number;
+  status: IntakeStatus;
+  reason: string | null;
+}
+
+/** What is kept of a request's headers: enough to tell where it came from, nothing of the caller's cookies. */
+const KEPT_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-forwarded-for', 'x-aristobot-test'];
+
+export function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}
+
+/** An IPv4 address as Node may write it on a dual-stack socket (`::ffff:52.89.214.238`). */
+const plainIp = (ip: string | null) => (ip ?? '').replace(/^::ffff:/, '');
+
+/**
+ * Why the source refuses this signal, before anything is ordered, or null. Only checks that need nothing but the
+ * source and the body: whether the pair exists is the actor's to say, from the broker's markets.
+ */
+function refusal(
+  deps: WebhookIntakeDeps,
+  source: WebhookSourceRow,
+  signal: WebhookSignal,
+  trusted: boolean,
+  now: number,
+): string | null {
+  if (source.passphrase_hash && !trusted) {
+    if (signal.passphrase === null) return 'passphrase : absente du message, la source en demande une';
+    if (!passphraseMatches(signal.passphrase, source.passphrase_hash, deps.secret, Number(source.user_id))) {
+      return 'passphrase : incorrecte';
+    }
+  }
+  if (signal.id !== null && signal.id.length > 200) return 'id : 200 caractères au plus';
+  if (!source.actions.includes(signal.action)) {
+    return `action : « ${signal.action} » n'est pas autorisée sur cette source (${source.actions.join(', ')})`;
+  }
+  if (source.replay_window_s !== null && signal.time !== null) {
+    const sent = Date.parse(signal.time);
+    if (!Number.isFinite(sent)) return `time : date illisible « ${signal.time} »`;
+    if (Math.abs(now - sent) > source.replay_window_s * 1000) {
+      return `time : envoyé à ${signal.time}, hors de la fenêtre anti-rejeu de ${source.replay_window_s} s`;
+    }
+  }
+  if (signal.ticker === null && source.symbol === null) {
+    return 'symbol : paire absente du message et pas de paire par défaut sur la source';
+  }
+  // A spot sell closes what the source holds; a buy, and a futures sell, open a position and need a size.
+  const opens = signal.action === 'buy' || (signal.action === 'sell' && source.market === 'futures');
+  if (opens && signal.size === null && source.size_kind === null) {
+    return 'taille : absente du message (quantity, quoteAmount ou percent) et pas de taille par défaut sur la source';
+  }
+  return null;
+}
+
+/**
+ * Takes one request to a source in: stored first, with its headers and what was understood, then handed to the
+ * webhook actor. A refused body is stored `rejected` with the reason; the same signal seen again (its `id`, or the
+ * same body within the source's window) is stored `duplicate`. Either way nothing is ordered. The answer never waits
+ * for an exchange: TradingView gives up after 3 seconds and never sends again.
+ */
+export async function acceptWebhook(
+  deps: WebhookIntakeDeps,
+  source: WebhookSourceRow,
+  raw: string,
+  request: { ip: string | null; headers: Record<string, string> },
+  trusted = false,
+): Promise<IntakeOutcome> {
+  const now = Date.now();
+  // PostgreSQL's text holds no NUL: one is kept visible, and such a body is refused by the parser anyway.
+  const body = raw.replace(/\0/g, '\uFFFD');
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const ip = plainIp(request.ip);
+  const headers = { ...request.headers, ip };
+  let status: IntakeStatus = 'received';
+  let reason: string | null = null;
+  let signal: WebhookSignal | null = null;
+  if (source.ip_allowlist && !trusted && !deps.tradingViewIps.includes(ip)) {
+    status = 'rejected';
+    reason = `adresse IP ${ip || 'inconnue'} : pas une adresse de TradingView (TRADINGVIEW_IPS)`;
+  } else {
+    const parsed = parseWebhookBody(raw.includes('\0') ? '' : raw);
+    if (!parsed.ok) {
+      status = 'rejected';
+      reason = raw.includes('\0') ? 'message : caractère NUL refusé' : parsed.reason;
+    } else {
+      signal = parsed.signal;
+      reason = refusal(deps, source, signal, trusted, now);
+      if (reason) status = 'rejected';
+    }
+  }
+  // The passphrase is checked, not kept: the log shows what was understood, and it is shown to its user.
+  const understood = signal && { ...signal, passphrase: signal.passphrase === null ? null : '•••' };
+
+  const row = await deps.db.transaction(async (trx) => {
+    if (status === 'received') {
+      // One request of a source at a time past this point, so two copies sent at once cannot both be taken in.
+      await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`webhook-source:${source.id}`]);
+      const earlier: { id: number } | undefined = await trx('webhooks')
+        .where({ source_id: source.id })
+        .whereNot({ status: 'rejected' })
+        .where((q) => {
+          if (signal!.id !== null) q.where({ body_id: signal!.id });
+          else {
+            q.where({ body_hash: bodyHash }).where('created_at', '>', new Date(now - source.dedupe_window_s * 1000));
+          }
+        })
+        .first('id');
+      if (earlier) {
+        status = 'duplicate';
+        reason =
+          signal!.id !== null
+            ? `id : « ${signal!.id} » déjà reçu (webhook n° ${earlier.id}), non exécuté une seconde fois`
+            : `message identique reçu il y a moins de ${source.dedupe_window_s} s (webhook n° ${earlier.id}), non exécuté`;
+      }
+    }
+    const [inserted] = await trx('webhooks')
+      .insert({
+        user_id: source.user_id,
+        source: 'tradingview',
+        source_id: source.id,
+        headers: JSON.stringify(headers),
+        raw_body: body,
+        parsed: understood === null ? null : JSON.stringify(understood),
+        status,
+        reason,
+        body_id: signal?.id ?? null,
+        body_hash: bodyHash,
+        processed_at: status === 'received' ? null : new Date(now),
+      })
+      .returning('id');
+    return { id: Number(inserted.id) };
+  });
+
+  if (status === 'received') {
+    // Stored is safe: should Redis be away now, the actor's sweep queues what was left `received`.
+    await queueWebhook(deps.queue, row.id).catch((error: unknown) =>
+      deps.logger.warn({ err: error, webhookId: row.id }, 'webhook stored but not queued: the sweep will queue it'),
+    );
+  }
+  await deps.publisher
+    .publish('webhook:changed', { id: row.id, sourceId: Number(source.id), status }, { userId: Number(source.user_id) })
+    .catch((error: unknown) => deps.logger.warn({ err: error }, 'webhook event not published'));
+  return { id: row.id, status, reason };
+}
