@@ -39,9 +39,9 @@ const MARKETS_TTL_MS = 60_000;
 const marketsCache = new Map<string, { at: number; rows: Promise<TickerMarket[]> }>();
 
 /** An exchange's markets, as the ticker is matched against: read once a minute per process, not per webhook. */
-function marketsOf(db: Knex, exchange: string): Promise<TickerMarket[]> {
+function marketsOf(db: Knex, exchange: string, fresh = false): Promise<TickerMarket[]> {
   const cached = marketsCache.get(exchange);
-  if (cached && Date.now() - cached.at < MARKETS_TTL_MS) return cached.rows;
+  if (!fresh && cached && Date.now() - cached.at < MARKETS_TTL_MS) return cached.rows;
   const rows = db('exchange_symbols')
     .where({ exchange, active: true })
     .select('symbol', 'base', 'quote', 'type') as Promise<TickerMarket[]>;
@@ -126,7 +126,10 @@ async function symbolOf(
     .first('exchange');
   if (!broker) throw new Refusal('broker : supprimé');
   const exchange = marketsExchangeOf(broker.exchange, deps.paperSource);
-  const resolved = resolveTicker(signal.ticker ?? source.symbol!, await marketsOf(deps.db, exchange), source.market);
+  const ticker = signal.ticker ?? source.symbol!;
+  let resolved = resolveTicker(ticker, await marketsOf(deps.db, exchange), source.market);
+  // Markets loaded within the last minute are not in the cache yet: asked again before refusing.
+  if (!resolved.ok) resolved = resolveTicker(ticker, await marketsOf(deps.db, exchange, true), source.market);
   if (!resolved.ok) throw new Refusal(resolved.reason);
   return resolved.symbol;
 }
