@@ -66,6 +66,11 @@ export const orderKeys = {
   positionClose: (activeStrategyId: number, positionId: number, attempt: number) =>
     `strategy:${activeStrategyId}:position-${positionId}:close-${attempt}`,
   /**
+   * The close of a webhook source's position at its stop-loss or take-profit; `attempt` counts the closes the exchange
+   * refused, as for a strategy's.
+   */
+  webhookPositionClose: (positionId: number, attempt: number) => `webhook-position:${positionId}:close-${attempt}`,
+  /**
    * A webhook's orders: `entry` opens (or adds), `close` closes the source's open position on that symbol (a `close`
    * signal, or the first leg of a reversal, whose second leg is the `entry`).
    */
@@ -92,4 +97,6 @@ export const SCHEDULES = {
   protect: { queue: 'strategy', name: 'protect', everyMs: 60_000 },
   /** Webhooks stored but never queued (Redis away at that moment) are queued (see sweepWebhooks). */
   webhookSweep: { queue: 'webhook', name: 'sweep', everyMs: 30_000 },
+  /** Stop-loss and take-profit of the webhook sources' positions (see protectWebhookPositions). */
+  webhookProtect: { queue: 'webhook', name: 'protect', everyMs: 60_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

@@ -31,6 +31,19 @@ export async function followedSymbols(db: Knex, configured: string[], paperPrice
       if (paperPriceSource === 'binance') q.orWhere('b.exchange', 'paper');
     })
     .orderBy('a.symbol');
-  const extra = rows.map((r) => r.symbol).filter((s) => unifiedSymbol(s) === s && !configured.includes(s));
+  // A webhook source's position with a stop-loss or take-profit is checked against the same candles.
+  const protectedRows: { symbol: string }[] = await db('positions as p')
+    .join('brokers as b', 'b.id', 'p.broker_id')
+    .distinct('p.symbol')
+    .whereNotNull('p.webhook_source_id')
+    .where('p.status', 'open')
+    .where((q) => q.whereNotNull('p.stop_loss').orWhereNotNull('p.take_profit'))
+    .where((q) => {
+      q.where('b.exchange', 'binance');
+      if (paperPriceSource === 'binance') q.orWhere('b.exchange', 'paper');
+    })
+    .orderBy('p.symbol');
+  const symbols = [...new Set([...rows, ...protectedRows].map((r) => r.symbol))];
+  const extra = symbols.filter((s) => unifiedSymbol(s) === s && !configured.includes(s));
   return [...configured, ...extra].slice(0, Math.max(MAX_FOLLOWED, configured.length));
 }

@@ -39,7 +39,7 @@ export async function closePosition(
 }
 
 /** The engine's view of a stored position, to test its levels against candles. */
-function enginePosition(row: PositionRow): Position {
+export function enginePosition(row: PositionRow): Position {
   const price = Number(row.entry_price);
   const amount = Number(row.quantity);
   return {

@@ -51,7 +51,7 @@ function marketsOf(db: Knex, exchange: string, fresh = false): Promise<TickerMar
 }
 
 /** What the exchange said, when it refused: the webhook `failed`. Anything else is retried. */
-function exchangeRefusal(error: unknown): string | null {
+export function exchangeRefusal(error: unknown): string | null {
   if (error instanceof LiveOrderError) return error.message;
   if (error instanceof ExchangeError && error.failure === 'rejected') return error.message;
   return null;

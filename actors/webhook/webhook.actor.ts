@@ -5,6 +5,7 @@ import { QUEUES } from '../../queues/names';
 import { queueWebhook } from '../../queues/webhook-jobs';
 import type { ActorDefinition } from '../host';
 import { processWebhook, type WebhookDeps } from './process-webhook';
+import { protectWebhookPositions } from './webhook-exits';
 
 /** How long a stored webhook may wait for its job before the sweep queues it: the endpoint queues it at once. */
 const SWEEP_AFTER_MS = 20_000;
@@ -38,10 +39,11 @@ export function webhookActor(
     lockMs: deps.lockMs,
     process: async (job) => {
       if (job.name === SCHEDULES.webhookSweep.name) return sweepWebhooks(deps.db, deps.queue);
+      if (job.name === SCHEDULES.webhookProtect.name) return protectWebhookPositions(deps, Date.now());
       if (job.name !== 'process') throw new Error(`unknown webhook job ${job.name}`);
       const { webhookId } = job.data as JobData<'webhook', 'process'>;
       return processWebhook(deps, webhookId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
     },
-    schedules: [{ name: SCHEDULES.webhookSweep.name, everyMs: SCHEDULES.webhookSweep.everyMs }],
+    schedules: [SCHEDULES.webhookSweep, SCHEDULES.webhookProtect].map(({ name, everyMs }) => ({ name, everyMs })),
   };
 }

@@ -1,12 +1,26 @@
 // The webhook actor: stored webhooks become orders at a fake Binance (ccxt's real class, Binance's real protocol)
 // through the broker actor, each with the position it opens or closes for its source.
 import { processWebhook } from '../../actors/webhook/process-webhook';
+import { protectWebhookPositions } from '../../actors/webhook/webhook-exits';
 import { createLogger } from '../../core/logger';
 import { BrokerRequests } from '../../queues/broker-client';
 import type { Client } from '../helpers/app';
+import { storeRows } from '../helpers/live';
 import { binanceBroker, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 import { createSource, pathOf, postWebhook, startWebhookWorker } from '../helpers/webhooks';
+
+function actorDeps(broker: BrokerRequests) {
+  const { config } = stack.app;
+  return {
+    db: stack.app.db,
+    broker,
+    publisher: stack.app.publisher,
+    logger: createLogger('silent', 'test'),
+    paperSource: config.PAPER_PRICE_SOURCE,
+    paperSlippage: config.PAPER_SLIPPAGE,
+  };
+}
 
 let stack: Awaited<ReturnType<typeof startTradingStack>>;
 let worker: Awaited<ReturnType<typeof startWebhookWorker>> | undefined;
@@ -142,14 +156,7 @@ it('processes what arrived while the worker was down once it is back, and a webh
   // Asked again (a retried job, a sweep racing the queue): settled webhooks are left alone.
   const { config } = stack.app;
   const broker = new BrokerRequests(stack.app.redis, config.REDIS_URL, config.QUEUE_PREFIX, 10_000);
-  const deps = {
-    db: stack.app.db,
-    broker,
-    publisher: stack.app.publisher,
-    logger: createLogger('silent', 'test'),
-    paperSource: config.PAPER_PRICE_SOURCE,
-    paperSlippage: config.PAPER_SLIPPAGE,
-  };
+  const deps = actorDeps(broker);
   expect(await processWebhook(deps, res.body.id, false)).toBe('settled');
   // Even reset to `received` (the worker died after the exchange but before our record), the business key finds the
   // order already placed: the exchange still holds one.
@@ -160,4 +167,32 @@ it('processes what arrived while the worker was down once it is back, and a webh
   expect(ordersOf(trade)).toHaveLength(1);
   expect(await stack.app.db('trades').where({ webhook_id: res.body.id })).toHaveLength(1);
   expect(await stack.app.db('positions').where({ webhook_source_id: source.id, status: 'open' })).toHaveLength(1);
+});
+
+it("closes a position at the stop-loss its signal gave, when a 1m candle's low reaches it", async () => {
+  const source = await createSource(client, { brokerId, symbol: 'BTC/USDT', size: { quantity: '0.001' } });
+  const hook = await settled(pathOf(source), { action: 'buy', stopLoss: '25000', takeProfit: '27500', id: 'sl-1' });
+  expect(hook.status).toBe('processed');
+  const position = await stack.app.db('positions').where({ webhook_source_id: source.id, status: 'open' }).first();
+  expect(position).toMatchObject({ stop_loss: expect.stringMatching(/^25000\.?0*$/) });
+  const { config } = stack.app;
+  const broker = new BrokerRequests(stack.app.redis, config.REDIS_URL, config.QUEUE_PREFIX, 10_000);
+  const deps = actorDeps(broker);
+  const M = 60_000;
+  const next = Math.ceil(new Date(position.opened_at).getTime() / M) * M;
+  const key = { source: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
+  // A candle that stays between the levels moves the check on; the next one's wick reaches the stop.
+  await storeRows(stack.app, [[next, 26000, 26100, 25900, 26050, 1]], key, M);
+  expect(await protectWebhookPositions(deps, next + 2 * M)).toBe(0);
+  expect((await stack.app.db('positions').where({ id: position.id }).first()).status).toBe('open');
+  await storeRows(stack.app, [[next + M, 26000, 26100, 24900, 25950, 1]], key, M);
+  expect(await protectWebhookPositions(deps, next + 3 * M)).toBe(1);
+  // Checked again (another worker, the next minute): closed once.
+  expect(await protectWebhookPositions(deps, next + 3 * M)).toBe(0);
+  await broker.close();
+  const closed = await stack.app.db('positions').where({ id: position.id }).first();
+  expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
+  const sells = await stack.app.db('trades').where({ id: closed.exit_trade_id });
+  expect(sells).toHaveLength(1);
+  expect(stack.fake.orders.filter((o) => o.clientOrderId === sells[0].client_order_id)).toHaveLength(1);
 });
