@@ -50,8 +50,26 @@ export class BrokerRequests {
    * An order job's id is its client order id: asking again for the same business key (a double click, a retried
    * request) joins the job already there instead of adding one, and the actor looks the order up before sending.
    */
-  placeOrder(data: BrokerJobs['createOrder']['data']): Promise<BrokerJobs['createOrder']['result']> {
-    return this.send('createOrder', data, ORDER_JOB(data.businessKey));
+  async placeOrder(data: BrokerJobs['createOrder']['data']): Promise<BrokerJobs['createOrder']['result']> {
+    const options = ORDER_JOB(data.businessKey);
+    await this.retryFailed(data.brokerId, options.jobId!);
+    return this.send('createOrder', data, options);
+  }
+
+  /**
+   * A failed order job (thrown after its attempts, or its worker killed past BullMQ's stall limit) would be joined by
+   * every later ask for the same key and answer "failed" for a day, the order perhaps placed and never recorded. Run
+   * again, it looks the order up by its client order id before sending, so it records it or sends it once.
+   */
+  private async retryFailed(brokerId: number, jobId: string): Promise<void> {
+    const job = await (await this.open(brokerId)).getJob(jobId);
+    if (!job || !(await job.isFailed())) return;
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (error) {
+      // Another process retried it first (it is no longer in the failed set): joining it is what we want.
+      if (await job.isFailed()) throw error;
+    }
   }
 
   /**

@@ -1,7 +1,10 @@
 // How the web process gets the broker actor's answer: published by the worker to the process that asked; read from
 // the job as BullMQ recorded its end for whoever joined a job someone else queued, and for a job that failed; a
 // clear timeout when nothing answers.
-import type { BrokerJobName } from '../../queues/broker-jobs';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { BROKER_DELETED, brokerQueue, brokersChannel, type BrokerJobName } from '../../queues/broker-jobs';
+import { openQueue, workerOptions } from '../../queues/connection';
+import { ORDER_JOB, orderKeys } from '../../queues/jobs';
 import { ExchangeError } from '../../core/exchanges/errors';
 import { BrokerRequests } from '../../queues/broker-client';
 import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
@@ -70,6 +73,47 @@ describe('broker replies', () => {
       await requests.close();
     }
   });
+
+  it('runs an order job that failed (its worker gone past the stall limit) again when the order is asked again', async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    const userId = Number((await client.get('/api/auth/me').expect(200)).body.user.id);
+    const { REDIS_URL, QUEUE_PREFIX } = stack.app.config;
+    // No worker serves the broker while its job is made to fail as BullMQ fails a stalled job.
+    await stack.app.redis.publish(brokersChannel(QUEUE_PREFIX), `${BROKER_DELETED}${brokerId}`);
+    const queue = openQueue(brokerQueue(brokerId), REDIS_URL, QUEUE_PREFIX);
+    const taker = new Worker(brokerQueue(brokerId), null, workerOptions(REDIS_URL, QUEUE_PREFIX));
+    const requests = new BrokerRequests(stack.app.redis, REDIS_URL, QUEUE_PREFIX, 10_000);
+    try {
+      await until(async () => (await queue.getWorkers()).length === 1);
+      const data = {
+        brokerId,
+        businessKey: orderKeys.manual(userId, 'failed-job-asked-again'),
+        origin: { userId, source: 'manual' as const },
+        request: { symbol: 'BTC/USDT', side: 'buy' as const, type: 'market' as const, amount: '0.001' },
+      };
+      const options = ORDER_JOB(data.businessKey);
+      await queue.add('createOrder', data, options);
+      const job = (await taker.getNextJob('taker'))!;
+      expect(job.id).toBe(options.jobId);
+      // Failed for good, its attempts left or not: what BullMQ does to a job stalled past its limit.
+      await job.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'taker', false);
+      expect(await job.isFailed()).toBe(true);
+      const sent = orderPosts().length;
+
+      const trade = await requests.placeOrder(data);
+      expect(trade).toMatchObject({ status: 'closed', symbol: 'BTC/USDT' });
+      expect(orderPosts()).toHaveLength(sent + 1);
+      expect(await stack.app.db('trades').where({ broker_id: brokerId })).toHaveLength(1);
+      // Asked once more, the job (completed now) is joined: no second order.
+      expect((await requests.placeOrder(data)).id).toBe(trade.id);
+      expect(orderPosts()).toHaveLength(sent + 1);
+    } finally {
+      await taker.close();
+      await queue.close();
+      await requests.close();
+    }
+  }, 30_000);
 
   it('gives up with BROKER_TIMEOUT when no worker answers in time', async () => {
     const { REDIS_URL } = stack.app.config;
