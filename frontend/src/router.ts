@@ -10,14 +10,12 @@ const ManualTradingView = () => import('@/views/ManualTradingView.vue');
 const StrategiesView = () => import('@/views/StrategiesView.vue');
 const BacktestView = () => import('@/views/BacktestView.vue');
 const TradingBotView = () => import('@/views/TradingBotView.vue');
+const WebhooksView = () => import('@/views/WebhooksView.vue');
 const AccountView = () => import('@/views/AccountView.vue');
 const PlaceholderView = () => import('@/views/PlaceholderView.vue');
 
 /** Menu pages not built yet, with the module that brings each. */
-const upcoming = [
-  { path: 'webhooks', label: 'menu.webhooks', module: 'Webhooks TradingView' },
-  { path: 'statistiques', label: 'menu.stats', module: 'Statistiques' },
-] as const;
+const upcoming = [{ path: 'statistiques', label: 'menu.stats', module: 'Statistiques' }] as const;
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -33,6 +31,7 @@ export const router = createRouter({
         { path: 'trading-bot', name: 'trading-bot', component: TradingBotView },
         { path: 'strategies', name: 'strategies', component: StrategiesView },
         { path: 'backtest', name: 'backtest', component: BacktestView },
+        { path: 'webhooks', name: 'webhooks', component: WebhooksView },
         ...upcoming.map((page) => ({
           path: page.path,
           name: page.path,

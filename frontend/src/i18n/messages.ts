@@ -1,10 +1,12 @@
 import { aiEn, aiFr } from './ai-messages';
 import { liveEn, liveFr } from './live-messages';
+import { webhookEn, webhookFr } from './webhook-messages';
 
 /** French first (the default), English second; both must have every key. */
 export const fr = {
   ...aiFr,
   ...liveFr,
+  ...webhookFr,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Trading manuel',
@@ -243,6 +245,7 @@ export type MessageKey = keyof typeof fr;
 export const en: Record<MessageKey, string> = {
   ...aiEn,
   ...liveEn,
+  ...webhookEn,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Manual trading',
