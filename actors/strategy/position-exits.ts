@@ -1,8 +1,9 @@
+import type { Knex } from 'knex';
 import { rangeExit } from '../../core/engine/exits';
 import type { Position } from '../../core/engine/position';
 import type { CloseReason } from '../../queues/jobs';
 import { type LiveDeps, publishChange, recordFailure, strategyFault } from './evaluation';
-import { liveMarket, lockActivation, type PositionRow } from './live-context';
+import { liveMarket, lockActivation, type LiveMarket, type PositionRow } from './live-context';
 import { closeAtMarket, type LiveExitReason } from './live-orders';
 
 /**
@@ -39,7 +40,7 @@ export async function closePosition(
 }
 
 /** The engine's view of a stored position, to test its levels against candles. */
-export function enginePosition(row: PositionRow): Position {
+function enginePosition(row: PositionRow): Position {
   const price = Number(row.entry_price);
   const amount = Number(row.quantity);
   return {
@@ -82,25 +83,37 @@ async function protectOne(
   row: PositionRow & { active_strategy_id: number; symbol: string },
   now: number,
 ): Promise<boolean> {
-  const { db } = deps;
-  const activation = await db('active_strategies').where({ id: row.active_strategy_id }).first();
-  const market = await liveMarket(db, activation, deps);
-  const since = new Date(row.checked_until ?? row.opened_at);
+  const activation = await deps.db('active_strategies').where({ id: row.active_strategy_id }).first();
+  const hit = await levelHit(deps.db, row, await liveMarket(deps.db, activation, deps), now);
+  return hit ? closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason) : false;
+}
+
+/**
+ * The first exit the position's levels meet in the 1m candles closed since its last check (the engine's range exit:
+ * a wick counts, the stop first when one candle touches both); none, and the check moves on to the last candle seen.
+ * Strategies' and webhooks' positions alike.
+ */
+export async function levelHit(
+  db: Knex,
+  row: PositionRow & { symbol: string },
+  market: LiveMarket,
+  now: number,
+): Promise<ReturnType<typeof rangeExit>> {
   const candles: { open_time: Date; open: string; high: string; low: string }[] = await db('candles')
     .where({ source: market.exchange, symbol: row.symbol, timeframe: '1m' })
-    .where('open_time', '>=', since)
+    .where('open_time', '>=', new Date(row.checked_until ?? row.opened_at))
     .where('close_time', '<', new Date(now))
     .orderBy('open_time')
     .select('open_time', 'open', 'high', 'low');
-  if (candles.length === 0) return false;
+  if (candles.length === 0) return null;
   const position = enginePosition(row);
-  const hit = candles
-    .map((c) => rangeExit(position, Number(c.open), Number(c.low), Number(c.high), market.costs))
-    .find((exit) => exit !== null);
-  if (hit) return closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason);
+  for (const c of candles) {
+    const hit = rangeExit(position, Number(c.open), Number(c.low), Number(c.high), market.costs);
+    if (hit) return hit;
+  }
   const last = new Date(candles[candles.length - 1].open_time).getTime() + 60_000;
   await db('positions')
     .where({ id: row.id, status: 'open' })
     .update({ checked_until: new Date(last) });
-  return false;
+  return null;
 }

@@ -1,8 +1,7 @@
-import { rangeExit } from '../../core/engine/exits';
 import { orderKeys } from '../../queues/jobs';
 import { liveMarket, type PositionRow } from '../strategy/live-context';
 import { placeMarketLeg, recordClose } from '../strategy/live-orders';
-import { enginePosition } from '../strategy/position-exits';
+import { levelHit } from '../strategy/position-exits';
 import { exchangeRefusal, type WebhookDeps } from './process-webhook';
 
 type WebhookPosition = PositionRow & { user_id: number; broker_id: number; symbol: string; webhook_source_id: number };
@@ -31,26 +30,8 @@ export async function protectWebhookPositions(deps: WebhookDeps, now: number): P
 
 async function protectOne(deps: WebhookDeps, row: WebhookPosition, now: number): Promise<boolean> {
   const market = await liveMarket(deps.db, { broker_id: row.broker_id, symbol: row.symbol, timeframe: '1m' }, deps);
-  const candles: { open_time: Date; open: string; high: string; low: string }[] = await deps
-    .db('candles')
-    .where({ source: market.exchange, symbol: row.symbol, timeframe: '1m' })
-    .where('open_time', '>=', new Date(row.checked_until ?? row.opened_at))
-    .where('close_time', '<', new Date(now))
-    .orderBy('open_time')
-    .select('open_time', 'open', 'high', 'low');
-  if (candles.length === 0) return false;
-  const position = enginePosition(row);
-  const hit = candles
-    .map((c) => rangeExit(position, Number(c.open), Number(c.low), Number(c.high), market.costs))
-    .find((exit) => exit !== null);
-  if (!hit) {
-    const last = new Date(candles[candles.length - 1].open_time).getTime() + 60_000;
-    await deps
-      .db('positions')
-      .where({ id: row.id, status: 'open' })
-      .update({ checked_until: new Date(last) });
-    return false;
-  }
+  const hit = await levelHit(deps.db, row, market, now);
+  if (!hit) return false;
   return deps.db.transaction(async (trx) => {
     // The source's signals and this close, one at a time: a `close` signal arriving now finds it closed.
     await trx('webhook_sources').where({ id: row.webhook_source_id }).forNoKeyUpdate().first();

@@ -5,6 +5,7 @@ import { QUEUES } from '../../queues/names';
 import { queueWebhook } from '../../queues/webhook-jobs';
 import type { ActorDefinition } from '../host';
 import { processWebhook, type WebhookDeps } from './process-webhook';
+import { adoptFilledEntries } from './webhook-entries';
 import { protectWebhookPositions } from './webhook-exits';
 
 /** How long a stored webhook may wait for its job before the sweep queues it: the endpoint queues it at once. */
@@ -39,7 +40,10 @@ export function webhookActor(
     lockMs: deps.lockMs,
     process: async (job) => {
       if (job.name === SCHEDULES.webhookSweep.name) return sweepWebhooks(deps.db, deps.queue);
-      if (job.name === SCHEDULES.webhookProtect.name) return protectWebhookPositions(deps, Date.now());
+      if (job.name === SCHEDULES.webhookProtect.name) {
+        await adoptFilledEntries(deps, Date.now());
+        return protectWebhookPositions(deps, Date.now());
+      }
       if (job.name !== 'process') throw new Error(`unknown webhook job ${job.name}`);
       const { webhookId } = job.data as JobData<'webhook', 'process'>;
       return processWebhook(deps, webhookId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1));

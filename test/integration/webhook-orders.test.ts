@@ -1,6 +1,7 @@
 // The webhook actor: stored webhooks become orders at a fake Binance (ccxt's real class, Binance's real protocol)
 // through the broker actor, each with the position it opens or closes for its source.
 import { processWebhook } from '../../actors/webhook/process-webhook';
+import { adoptFilledEntries } from '../../actors/webhook/webhook-entries';
 import { protectWebhookPositions } from '../../actors/webhook/webhook-exits';
 import { createLogger } from '../../core/logger';
 import { BrokerRequests } from '../../queues/broker-client';
@@ -183,16 +184,51 @@ it("closes a position at the stop-loss its signal gave, when a 1m candle's low r
   const key = { source: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
   // A candle that stays between the levels moves the check on; the next one's wick reaches the stop.
   await storeRows(stack.app, [[next, 26000, 26100, 25900, 26050, 1]], key, M);
-  expect(await protectWebhookPositions(deps, next + 2 * M)).toBe(0);
+  expect(await protectWebhookPositions(deps, next + M)).toBe(0);
   expect((await stack.app.db('positions').where({ id: position.id }).first()).status).toBe('open');
   await storeRows(stack.app, [[next + M, 26000, 26100, 24900, 25950, 1]], key, M);
-  expect(await protectWebhookPositions(deps, next + 3 * M)).toBe(1);
+  expect(await protectWebhookPositions(deps, next + 2 * M)).toBe(1);
   // Checked again (another worker, the next minute): closed once.
-  expect(await protectWebhookPositions(deps, next + 3 * M)).toBe(0);
+  expect(await protectWebhookPositions(deps, next + 2 * M)).toBe(0);
   await broker.close();
   const closed = await stack.app.db('positions').where({ id: position.id }).first();
   expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
   const sells = await stack.app.db('trades').where({ id: closed.exit_trade_id });
   expect(sells).toHaveLength(1);
   expect(stack.fake.orders.filter((o) => o.clientOrderId === sells[0].client_order_id)).toHaveLength(1);
+});
+
+it('opens the position of a limit entry once the exchange fills it, with the levels its signal gave', async () => {
+  const source = await createSource(client, { brokerId, symbol: 'BTC/USDT', size: { quantity: '0.001' } });
+  const signal = { action: 'buy', type: 'limit', price: '25000', stopLoss: '24000', takeProfit: '27000', id: 'lim-1' };
+  const hook = await settled(pathOf(source), signal);
+  expect(hook.status).toBe('processed');
+  const trade = await stack.app.db('trades').where({ id: hook.trade_id }).first();
+  expect(trade).toMatchObject({ type: 'limit', status: 'open' });
+  expect(await stack.app.db('positions').where({ webhook_source_id: source.id })).toHaveLength(0);
+  const { config } = stack.app;
+  const broker = new BrokerRequests(stack.app.redis, config.REDIS_URL, config.QUEUE_PREFIX, 10_000);
+  const deps = actorDeps(broker);
+  try {
+    // Resting: nothing to adopt.
+    expect(await adoptFilledEntries(deps, Date.now())).toBe(0);
+    // The market trades through the limit; the broker actor's sync records the fill.
+    stack.fake.setPrice('BTCUSDT', '24900.00000000');
+    await broker.call('syncOpenTrades', { brokerId });
+    expect((await stack.app.db('trades').where({ id: trade.id }).first()).status).toBe('closed');
+    expect(await adoptFilledEntries(deps, Date.now())).toBe(1);
+    const position = await stack.app.db('positions').where({ webhook_source_id: source.id, status: 'open' }).first();
+    expect(position).toMatchObject({ side: 'long', entry_trade_id: trade.id });
+    expect(Number(position.entry_price)).toBe(25000);
+    expect(Number(position.stop_loss)).toBe(24000);
+    expect(Number(position.take_profit)).toBe(27000);
+    // Adopted once, however often the minute's check runs.
+    expect(await adoptFilledEntries(deps, Date.now())).toBe(0);
+    expect(await stack.app.db('positions').where({ webhook_source_id: source.id })).toHaveLength(1);
+    // The source knows its position: a close sells it.
+    expect((await settled(pathOf(source), { action: 'close', id: 'lim-2' })).status).toBe('processed');
+  } finally {
+    stack.fake.setPrice('BTCUSDT', '26000.00000000');
+    await broker.close();
+  }
 });
