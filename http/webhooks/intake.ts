@@ -113,7 +113,7 @@ export async function acceptWebhook(
   const ip = plainIp(request.ip);
   const headers = { ...request.headers, ip };
   let status: IntakeStatus = 'received';
-  let reason: string | null = null;
+  let reason: string | null;
   let signal: WebhookSignal | null = null;
   if (source.ip_allowlist && !trusted && !deps.tradingViewIps.includes(ip)) {
     status = 'rejected';
@@ -132,45 +132,31 @@ export async function acceptWebhook(
   // The passphrase is checked, not kept: the log shows what was understood, and it is shown to its user.
   const understood = signal && { ...signal, passphrase: signal.passphrase === null ? null : '•••' };
 
-  const row = await deps.db.transaction(async (trx) => {
-    if (status === 'received') {
-      // One request of a source at a time past this point, so two copies sent at once cannot both be taken in.
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`webhook-source:${source.id}`]);
-      const earlier: { id: number } | undefined = await trx('webhooks')
-        .where({ source_id: source.id })
-        .whereNot({ status: 'rejected' })
-        .where((q) => {
-          if (signal!.id !== null) q.where({ body_id: signal!.id });
-          else {
-            q.where({ body_hash: bodyHash }).where('created_at', '>', new Date(now - source.dedupe_window_s * 1000));
-          }
-        })
-        .first('id');
-      if (earlier) {
-        status = 'duplicate';
-        reason =
-          signal!.id !== null
-            ? `id : « ${signal!.id} » déjà reçu (webhook n° ${earlier.id}), non exécuté une seconde fois`
-            : `message identique reçu il y a moins de ${source.dedupe_window_s} s (webhook n° ${earlier.id}), non exécuté`;
-      }
-    }
-    const [inserted] = await trx('webhooks')
-      .insert({
-        user_id: source.user_id,
-        source: 'tradingview',
-        source_id: source.id,
-        headers: JSON.stringify(headers),
-        raw_body: body,
-        parsed: understood === null ? null : JSON.stringify(understood),
-        status,
-        reason,
-        body_id: signal?.id ?? null,
-        body_hash: bodyHash,
-        processed_at: status === 'received' ? null : new Date(now),
-      })
-      .returning('id');
-    return { id: Number(inserted.id) };
-  });
+  // A copy's reason names the webhook it copies, which only the store knows: it is written between these two parts.
+  const duplicate =
+    signal?.id != null
+      ? [`id : « ${signal.id} » déjà reçu (webhook n° `, '), non exécuté une seconde fois']
+      : [`message identique reçu il y a moins de ${source.dedupe_window_s} s (webhook n° `, '), non exécuté'];
+  const stored = await deps.db.raw<{ rows: { id: string; status: IntakeStatus; reason: string | null }[] }>(
+    'SELECT * FROM accept_webhook(?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      source.user_id,
+      source.id,
+      JSON.stringify(headers),
+      body,
+      understood === null ? null : JSON.stringify(understood),
+      status,
+      reason,
+      signal?.id ?? null,
+      bodyHash,
+      source.dedupe_window_s,
+      duplicate[0],
+      duplicate[1],
+    ],
+  );
+  const row = { id: Number(stored.rows[0].id) };
+  status = stored.rows[0].status;
+  reason = stored.rows[0].reason;
 
   if (status === 'received') {
     // Stored is safe: should Redis be away now, the actor's sweep queues what was left `received`.

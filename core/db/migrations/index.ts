@@ -9,6 +9,7 @@ import * as candleSourceOwners from './007-candle-source-owners';
 import * as liveTrading from './008-live-trading';
 import * as webhooks from './009-webhooks';
 import * as unifiedMarketSymbols from './010-unified-market-symbols';
+import * as webhookIntake from './011-webhook-intake';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '008-live-trading': liveTrading,
   '009-webhooks': webhooks,
   '010-unified-market-symbols': unifiedMarketSymbols,
+  '011-webhook-intake': webhookIntake,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
