@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { Broker } from '../../core/db/models';
-import { NotFoundError, ValidationError } from '../../core/errors';
+import { Dec } from '../../core/decimal';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import { decimalField, parse, z } from '../../core/validation';
 import { newToken, passphraseHash, sealToken, tokenHash } from '../../core/webhooks/secrets';
 import {
@@ -208,7 +209,21 @@ export function webhookSourcesRoutes(deps: AppDeps): Router {
   router.delete('/:id', async (req, res) => {
     const id = idOf(req.params.id);
     await rowOf(res, id);
-    // The webhooks received stay in the log (their source shown as deleted); its positions stay the user's.
+    // A position is closed by its source's signals and watched with its source's levels: without the source it would
+    // be held unprotected, and no signal could close it.
+    const open: { symbol: string; quantity: string } | undefined = await deps
+      .db('positions')
+      .where({ webhook_source_id: id, status: 'open' })
+      .first('symbol', 'quantity');
+    if (open) {
+      throw new ConflictError(
+        `Supprimer : la source a une position ouverte sur ${open.symbol} (${Dec(open.quantity).toFixed()}). ` +
+          'Envoyez-lui un signal close d’abord, ou désactivez-la : ses stop-loss et take-profit restent suivis.',
+        undefined,
+        'OPEN_POSITION',
+      );
+    }
+    // The webhooks received stay in the log, their source shown as deleted.
     await deps
       .db('webhook_sources')
       .where({ id, user_id: currentUser(res).id })

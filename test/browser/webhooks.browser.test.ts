@@ -77,7 +77,8 @@ describe('Webhooks page', () => {
     await page.getByTestId('source-passphrase').fill('tv-secret-42');
     await page.getByTestId('source-save').click();
     await page.getByTestId('source-form').waitFor({ state: 'detached' });
-    const row = await stack.app.db('webhook_sources').where({ name: 'TradingView BTC' }).first();
+    const user = await stack.app.db('users').where({ username }).first('id');
+    const row = await stack.app.db('webhook_sources').where({ name: 'TradingView BTC', user_id: user.id }).first();
     sourceId = Number(row.id);
     expect(row).toMatchObject({ symbol: 'BTC/USDT', size_kind: 'quantity', market: 'spot' });
     expect(Number(row.size_value)).toBe(0.001);
@@ -184,7 +185,7 @@ describe('Webhooks page', () => {
     expect(await trades()).toBe(before + 1);
   });
 
-  it('switches a source off and on, and deletes it only once confirmed', async () => {
+  it('switches a source off and on, and deletes it only once confirmed and with no position open', async () => {
     await card().getByTestId('source-toggle').click();
     await card().getByTestId('source-state').getByText('Désactivée').waitFor();
     expect(await card().getByTestId('source-test').isDisabled()).toBe(true);
@@ -192,8 +193,21 @@ describe('Webhooks page', () => {
     await card().getByTestId('source-toggle').click();
     await card().getByTestId('source-state').getByText('Active').waitFor();
 
+    // The test's buy left the source long: it is not deleted while it holds a position.
     await card().getByTestId('source-delete').click();
     expect(await text(page, 'confirm-message')).toContain('Les webhooks déjà reçus restent dans le journal');
+    await page.getByTestId('confirm-ok').click();
+    await page
+      .getByTestId(`source-${sourceId}-notice`)
+      .getByText(/position ouverte sur BTC\/USDT/)
+      .waitFor();
+    // With its own id: the same body as the close sent earlier would be a duplicate within the source's window.
+    const close = JSON.stringify({ action: 'close', id: 'close-before-delete', passphrase: 'tv-secret-42' });
+    expect((await post(url, close)).status).toBe(200);
+    await page.waitForFunction(() => document.querySelectorAll('[data-status="processed"]').length === 4, undefined, {
+      timeout: 15_000,
+    });
+    await card().getByTestId('source-delete').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('sources-empty').waitFor();
     await page.getByText('source supprimée').first().waitFor();

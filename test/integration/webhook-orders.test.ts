@@ -225,8 +225,16 @@ it('opens the position of a limit entry once the exchange fills it, with the lev
     // Adopted once, however often the minute's check runs.
     expect(await adoptFilledEntries(deps, Date.now())).toBe(0);
     expect(await stack.app.db('positions').where({ webhook_source_id: source.id })).toHaveLength(1);
-    // The source knows its position: a close sells it.
+    // Not deleted while it holds the position: nothing would watch its levels or close it.
+    const refused = await client.send('delete', `/api/webhook-sources/${source.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'OPEN_POSITION',
+      message: expect.stringContaining('position ouverte sur BTC/USDT'),
+    });
+    // The source knows its position: a close sells it, and then it may go.
     expect((await settled(pathOf(source), { action: 'close', id: 'lim-2' })).status).toBe('processed');
+    expect((await client.send('delete', `/api/webhook-sources/${source.id}`)).status).toBe(204);
   } finally {
     stack.fake.setPrice('BTCUSDT', '26000.00000000');
     await broker.close();

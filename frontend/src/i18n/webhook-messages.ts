@@ -55,7 +55,7 @@ export const webhookFr = {
   'webhooks.tokenDone': 'Nouvelle URL créée : mettez à jour vos alertes.',
   'webhooks.deleteTitle': 'Supprimer la source',
   'webhooks.deleteConfirm':
-    "« {name} » et son URL seront supprimées. Les webhooks déjà reçus restent dans le journal ; une position ouverte par cette source n'est pas fermée.",
+    '« {name} » et son URL seront supprimées. Les webhooks déjà reçus restent dans le journal. Une source qui a une position ouverte ne peut pas être supprimée : fermez-la par un signal close, ou désactivez la source.',
   'webhooks.deleteOk': 'Supprimer',
   'webhooks.formNew': 'Nouvelle source de webhook',
   'webhooks.formEdit': 'Modifier « {name} »',
@@ -170,7 +170,7 @@ export const webhookEn: Record<keyof typeof webhookFr, string> = {
   'webhooks.tokenDone': 'New URL created: update your alerts.',
   'webhooks.deleteTitle': 'Delete the source',
   'webhooks.deleteConfirm':
-    '“{name}” and its URL will be deleted. Webhooks already received stay in the log; a position this source opened is not closed.',
+    '“{name}” and its URL will be deleted. Webhooks already received stay in the log. A source with an open position cannot be deleted: close it with a close signal, or disable the source.',
   'webhooks.deleteOk': 'Delete',
   'webhooks.formNew': 'New webhook source',
   'webhooks.formEdit': 'Edit “{name}”',
