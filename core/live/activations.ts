@@ -270,6 +270,20 @@ export async function refuseWhileOpen(
     .join('active_strategies', 'active_strategies.id', 'positions.active_strategy_id')
     .where({ 'active_strategies.user_id': userId, [`active_strategies.${column}`]: id, 'positions.status': 'open' })
     .first('positions.id');
+  // A webhook source trades on its broker too: deleting the broker deletes the source and would orphan its position.
+  const webhookOpen =
+    column === 'broker_id' &&
+    (await db('positions')
+      .where({ user_id: userId, broker_id: id, status: 'open' })
+      .whereNotNull('webhook_source_id')
+      .first('id'));
+  if (webhookOpen) {
+    throw new ConflictError(
+      'Une source de webhook tient une position ouverte sur ce broker : fermez-la par un signal close avant de supprimer',
+      undefined,
+      'POSITION_OPEN',
+    );
+  }
   if (open) {
     throw new ConflictError(
       'Une stratégie active tient une position ouverte : vendez-la ou arrêtez la stratégie avant de supprimer',

@@ -220,7 +220,7 @@ export function webhookSourcesRoutes(deps: AppDeps): Router {
         `Supprimer : la source a une position ouverte sur ${open.symbol} (${Dec(open.quantity).toFixed()}). ` +
           'Envoyez-lui un signal close d’abord, ou désactivez-la : ses stop-loss et take-profit restent suivis.',
         undefined,
-        'OPEN_POSITION',
+        'POSITION_OPEN',
       );
     }
     // The webhooks received stay in the log, their source shown as deleted.

@@ -225,11 +225,14 @@ it('opens the position of a limit entry once the exchange fills it, with the lev
     // Adopted once, however often the minute's check runs.
     expect(await adoptFilledEntries(deps, Date.now())).toBe(0);
     expect(await stack.app.db('positions').where({ webhook_source_id: source.id })).toHaveLength(1);
-    // Not deleted while it holds the position: nothing would watch its levels or close it.
+    // Neither the source nor its broker is deleted while it holds the position: nothing would watch or close it.
+    const brokerRefused = await client.send('delete', `/api/brokers/${brokerId}`);
+    expect(brokerRefused.status).toBe(409);
+    expect(brokerRefused.body.error.message).toContain('source de webhook tient une position ouverte');
     const refused = await client.send('delete', `/api/webhook-sources/${source.id}`);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({
-      code: 'OPEN_POSITION',
+      code: 'POSITION_OPEN',
       message: expect.stringContaining('position ouverte sur BTC/USDT'),
     });
     // The source knows its position: a close sells it, and then it may go.
