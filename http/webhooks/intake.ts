@@ -51,6 +51,17 @@ export function keptHeaders(headers: Record<string, string | string[] | undefine
   return kept;
 }
 
+/** The passphrase as our JSON and TradingView's carry it, and 3Commas' `secret`. */
+const SECRET_VALUES = /("(?:passphrase|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+/**
+ * The body as it is kept and shown in the log: the source's passphrase is a credential, checked against its HMAC and
+ * never written in clear, like the request's other secrets.
+ */
+export function maskedBody(body: string): string {
+  return body.replace(SECRET_VALUES, '$1"•••"');
+}
+
 /** An IPv4 address as Node may write it on a dual-stack socket (`::ffff:52.89.214.238`). */
 const plainIp = (ip: string | null) => (ip ?? '').replace(/^::ffff:/, '');
 
@@ -143,7 +154,7 @@ export async function acceptWebhook(
       source.user_id,
       source.id,
       JSON.stringify(headers),
-      body,
+      maskedBody(body),
       understood === null ? null : JSON.stringify(understood),
       status,
       reason,

@@ -186,12 +186,19 @@ describe('the endpoint', () => {
       reason: expect.stringContaining('anti-rejeu'),
     });
     expect(await send({ action: 'buy', passphrase: 'open-sesame', time: now })).toMatchObject({ status: 'received' });
-    // The passphrase is not kept in what the log shows.
+    // A 3Commas body carries it as `secret`, with an escaped quote in it: masked too, the rest kept as sent.
+    const threeCommas = '{"secret": "open-\\"sesame", "action": "buy"}';
+    await postWebhook(app, pathOf(source), threeCommas);
+    // The passphrase is kept nowhere in clear: not in what was understood, not in the raw body, not in the database.
     const log = (await client.get(`/api/webhooks?sourceId=${source.id}`).expect(200)).body as {
       parsed: unknown;
       rawBody: string;
     }[];
     expect(JSON.stringify(log.map((w) => w.parsed))).not.toContain('open-sesame');
+    expect(log.map((w) => w.rawBody)).toContain('{"action":"buy","passphrase":"•••","time":"' + now + '"}');
+    expect(log.map((w) => w.rawBody)).toContain('{"secret": "•••", "action": "buy"}');
+    const stored = await app.db('webhooks').where({ source_id: source.id }).pluck('raw_body');
+    expect(stored.join('\n')).not.toContain('sesame');
   });
 
   it('takes one of two copies of a signal: by its id, or an identical body within the window', async () => {
