@@ -1,5 +1,6 @@
 import { decimalFromFloat } from '../decimal';
 import { DEFAULT_AMOUNT_RULES, entryQuantity, sizingOf } from '../engine/sizing';
+import { maxDrawdown, tradeOutcomes } from '../stats/outcomes';
 import { floatFills } from '../trading/fill-model';
 import type { CandleColumns } from '../sandbox/strategy-runner';
 import type { SimulatedTrade, SimulationSettings } from './engine';
@@ -56,19 +57,6 @@ function riskRatios(values: number[], periodMs: number): { sharpe: number | null
   };
 }
 
-function drawdown(equity: Float64Array): { abs: number; pct: number } {
-  let peak = -Infinity;
-  let abs = 0;
-  let pct = 0;
-  for (const value of equity) {
-    if (value > peak) peak = value;
-    const fall = peak - value;
-    if (fall > abs) abs = fall;
-    if (peak > 0 && fall / peak > pct) pct = fall / peak;
-  }
-  return { abs, pct: pct * 100 };
-}
-
 /**
  * Buying with the whole amount at the first close and selling at the last, through the same fill model and the same
  * market rules (null when they refuse the order).
@@ -100,12 +88,8 @@ export function computeStats(
   settings: SimulationSettings,
 ): BacktestStats {
   const initial = Number(settings.initialAmount);
-  const pnls = trades.map((t) => t.pnl);
-  const wins = pnls.filter((p) => p > 0);
-  const losses = pnls.filter((p) => p < 0);
-  const grossProfit = wins.reduce((a, p) => a + p, 0);
-  const grossLoss = Math.abs(losses.reduce((a, p) => a + p, 0));
-  const dd = drawdown(equity);
+  const outcomes = tradeOutcomes(trades.map((t) => t.pnl));
+  const dd = maxDrawdown(equity);
   const hold = buyAndHold(candles, settings);
   const { sharpe, sortino } = riskRatios(
     periodEquity(equity, candles.time, settings.timeframeMs),
@@ -116,17 +100,17 @@ export function computeStats(
     finalAmount: decimalFromFloat(finalBalance),
     totalPnl: decimalFromFloat(finalBalance - initial),
     totalPnlPct: pctOf(finalBalance - initial, initial),
-    totalTrades: trades.length,
-    winningTrades: wins.length,
-    losingTrades: losses.length,
-    winRate: trades.length ? round((wins.length / trades.length) * 100, 2) : null,
-    largestWin: wins.length ? decimalFromFloat(Math.max(...wins)) : null,
-    largestLoss: losses.length ? decimalFromFloat(Math.min(...losses)) : null,
+    totalTrades: outcomes.trades,
+    winningTrades: outcomes.wins,
+    losingTrades: outcomes.losses,
+    winRate: outcomes.winRate,
+    largestWin: outcomes.largestWin === null ? null : decimalFromFloat(outcomes.largestWin),
+    largestLoss: outcomes.largestLoss === null ? null : decimalFromFloat(outcomes.largestLoss),
     maxDrawdown: decimalFromFloat(round(dd.abs, 8)),
     maxDrawdownPct: round(dd.pct, 4),
     sharpe,
     sortino,
-    profitFactor: grossLoss === 0 ? null : round(grossProfit / grossLoss, 4),
+    profitFactor: outcomes.profitFactor,
     exposurePct: equity.length ? round((exposedCandles / equity.length) * 100, 4) : 0,
     buyAndHoldFinal: hold === null ? null : decimalFromFloat(hold),
     buyAndHoldPct: hold === null ? null : pctOf(hold - initial, initial),
