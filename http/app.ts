@@ -28,6 +28,7 @@ import { aiRoutes } from './routes/ai.routes';
 import { activeStrategiesRoutes } from './routes/active-strategies.routes';
 import { positionsRoutes } from './routes/positions.routes';
 import { webhookSourcesRoutes } from './routes/webhook-sources.routes';
+import { statsRoutes } from './routes/stats.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
 import { webhookEndpoint } from './webhooks/endpoint';
 import { intakeDeps } from './webhooks/intake';
@@ -59,6 +60,7 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/positions', router: positionsRoutes(deps), data: 'user' },
     { path: '/api/webhook-sources', router: webhookSourcesRoutes(deps), data: 'user' },
     { path: '/api/webhooks', router: webhooksRoutes(deps), data: 'user' },
+    { path: '/api/stats', router: statsRoutes(deps), data: 'user' },
   ];
 }
 

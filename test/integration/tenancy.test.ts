@@ -103,6 +103,10 @@ const ID_INPUTS: Record<string, IdInputProof> = {
     request: async (bob, id) =>
       bob.send('post', '/api/backtests', backtestBody(await strategyOf(bob), { brokerId: id })),
   },
+  'GET /api/stats/summary brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/summary?brokerId=${id}`),
+  },
   'GET /api/trading/portfolio brokerId': {
     own: brokerOf,
     request: (bob, id) => bob.get(`/api/trading/portfolio?brokerId=${id}`),
