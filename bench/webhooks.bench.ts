@@ -15,6 +15,7 @@ import path from 'node:path';
 import { clientOrderId } from '../core/trading/client-order-id';
 import { orderKeys } from '../queues/jobs';
 import { fundedFakeBinance, KEY, SECRET } from '../test/helpers/trading';
+import { until } from '../test/helpers/wait';
 import { percentile, report, save } from './harness';
 import { startBenchWeb } from './web';
 
@@ -44,16 +45,6 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
   await exited;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** POSTs a body as TradingView does; resolves with the answer and when it came (performance.now()). */
@@ -107,7 +98,6 @@ async function main(): Promise<void> {
     const brokerId = (broker.body as { broker: { id: number } }).broker.id;
     await setup.call('POST', `/api/brokers/${brokerId}/markets`);
     await until(
-      'markets',
       () =>
         setup
           .db('exchange_symbols')
@@ -128,7 +118,6 @@ async function main(): Promise<void> {
       sources.push(new URL((res.body as { url: string }).url).pathname);
     }
     await until(
-      'web process',
       () =>
         fetch(`${base}/api/health`).then(
           (r) => r.status < 500,
@@ -222,7 +211,7 @@ async function main(): Promise<void> {
       const leg = action === 'buy' ? 'entry' : 'close';
       expected.push({ key: clientOrderId(orderKeys.webhook(res.id, leg)), at: res.at });
       // The close must find the position open: the buy's order goes first.
-      await until('order', async () => orderAt.has(expected.at(-1)!.key), 10_000);
+      await until(async () => orderAt.has(expected.at(-1)!.key), 10_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const toOrder = expected.map((e) => orderAt.get(e.key)! - e.at).sort((a, b) => a - b);

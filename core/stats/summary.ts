@@ -45,10 +45,9 @@ export function summarize(trips: RoundTrip[], from: number, to: number): StatsSu
   const outcomes = tradeOutcomes(main.map((t) => Number(t.realizedPnl)));
   let running = Dec(0);
   const cumulated = [0, ...main.map((t) => (running = running.plus(t.realizedPnl)).toNumber())];
-  const exact = (pick: (p: Dec, t: RoundTrip) => boolean) => {
-    const found = main.find((t) => pick(Dec(t.realizedPnl), t));
-    return found ? out(Dec(found.realizedPnl)) : null;
-  };
+  const pnls = main.map((t) => Dec(t.realizedPnl));
+  const largestWin = pnls.filter((p) => p.gt(0)).reduce<Dec | null>((m, p) => (m && m.gte(p) ? m : p), null);
+  const largestLoss = pnls.filter((p) => p.lt(0)).reduce<Dec | null>((m, p) => (m && m.lte(p) ? m : p), null);
   return {
     currency: SUMMARY_CURRENCY,
     realizedPnl: out(pnl),
@@ -60,9 +59,8 @@ export function summarize(trips: RoundTrip[], from: number, to: number): StatsSu
     profitFactor: outcomes.profitFactor,
     maxDrawdown: decimalFromFloat(maxDrawdown(cumulated).abs),
     averageTrade: main.length ? out(pnl.div(main.length)) : null,
-    // The exact decimals of the trips the float outcomes pointed at.
-    largestWin: outcomes.largestWin === null ? null : exact((p) => p.toNumber() === outcomes.largestWin),
-    largestLoss: outcomes.largestLoss === null ? null : exact((p) => p.toNumber() === outcomes.largestLoss),
+    largestWin: largestWin && out(largestWin),
+    largestLoss: largestLoss && out(largestLoss),
     otherQuotes: [...others].map(([currency, o]) => ({ currency, trades: o.trades, realizedPnl: out(o.pnl) })),
   };
 }

@@ -1,5 +1,4 @@
 import { Dec } from '../decimal';
-import { openToken } from './secrets';
 
 export const WEBHOOK_ACTIONS = ['buy', 'sell', 'close'] as const;
 export type SourceAction = (typeof WEBHOOK_ACTIONS)[number];
@@ -84,13 +83,13 @@ export function templatesOf(
   return { aristobot: JSON.stringify(ours, null, 2), tradingview: JSON.stringify(strategy, null, 2) };
 }
 
+/** The source as its owner sees it; `token` is the source's, opened from its sealed copy by the caller. */
 export function sourceView(
   row: WebhookSourceRow,
   brokerName: string,
   baseUrl: string,
-  secret: string,
+  token: string,
 ): WebhookSourceView {
-  const token = openToken(row.token_encrypted, secret, Number(row.user_id));
   return {
     id: Number(row.id),
     name: row.name,

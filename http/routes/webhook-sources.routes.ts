@@ -4,7 +4,7 @@ import { Broker } from '../../core/db/models';
 import { Dec } from '../../core/decimal';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import { decimalField, parse, z } from '../../core/validation';
-import { newToken, passphraseHash, sealToken, tokenHash } from '../../core/webhooks/secrets';
+import { newToken, openToken, passphraseHash, sealToken, tokenHash } from '../../core/webhooks/secrets';
 import {
   WEBHOOK_ACTIONS,
   sourceView,
@@ -148,7 +148,14 @@ export function webhookSourcesRoutes(deps: AppDeps): Router {
       })
       .orderBy('s.id')
       .select('s.*', 'b.name as broker_name');
-    return rows.map((row) => sourceView(row, row.broker_name, baseUrlOf(deps, req), secret));
+    return rows.map((row) =>
+      sourceView(
+        row,
+        row.broker_name,
+        baseUrlOf(deps, req),
+        openToken(row.token_encrypted, secret, Number(row.user_id)),
+      ),
+    );
   }
 
   async function viewOf(req: Request, res: Response, id: number): Promise<WebhookSourceView> {

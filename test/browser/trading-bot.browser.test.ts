@@ -6,16 +6,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { listMarket } from '../helpers/activations';
-import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, textOf } from '../helpers/browser';
 import { startTradingStack } from '../helpers/trading';
 import { openQueue } from '../../queues/connection';
 import { jobIds } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
-
-/** Visible text, runs of spaces (the French no-break ones included) written as one plain space. */
-async function text(page: Page, testId: string): Promise<string> {
-  return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
 
 describe('Trading BOT page', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -52,30 +47,30 @@ describe('Trading BOT page', () => {
     await page.getByTestId('activations-empty').waitFor();
     expect(await page.getByTestId('activation-broker').locator('option:checked').textContent()).toContain('Paper');
     const strategy = await stack.app.db('strategies').where({ user_id: userId }).orderBy('name').first('timeframe');
-    expect(await text(page, 'activation-timeframe')).toContain(strategy.timeframe);
+    expect(await textOf(page, 'activation-timeframe')).toContain(strategy.timeframe);
     // The paper broker trades its price source's markets, spot only.
     await page.getByTestId('activation-symbol').locator('option[value="ETH/USDT"]').waitFor({ state: 'attached' });
     expect(await page.getByTestId('activation-symbol').inputValue()).toBe('BTC/USDT');
     expect(await page.getByTestId('activation-market').locator('option[value="futures"]').isDisabled()).toBe(true);
-    expect(await text(page, 'status-strategies')).toBe('Stratégies live : 0');
+    expect(await textOf(page, 'status-strategies')).toBe('Stratégies live : 0');
   });
 
   it('names a bad field in French beside it, from the page and from the server', async () => {
     await page.getByTestId('activation-budget').fill('beaucoup');
     await page.getByTestId('activation-submit').click();
-    expect(await text(page, 'activation-budget-error')).toBe('Budget : nombre attendu (ex. 500 ou 500,50)');
+    expect(await textOf(page, 'activation-budget-error')).toBe('Budget : nombre attendu (ex. 500 ou 500,50)');
     // The error goes when the field changes.
     await page.getByTestId('activation-budget').fill('');
     expect(await page.getByTestId('activation-budget-error').count()).toBe(0);
     await page.getByTestId('activation-end').fill('2020-01-01T00:00');
     await page.getByTestId('activation-submit').click();
     await page.getByTestId('activation-endDate-error').waitFor();
-    expect(await text(page, 'activation-endDate-error')).toBe('Fin : doit être après la date de début');
+    expect(await textOf(page, 'activation-endDate-error')).toBe('Fin : doit être après la date de début');
     await page.getByTestId('activation-end').fill('2099-01-01T00:00');
     await page.getByTestId('activation-budget').fill('-5');
     await page.getByTestId('activation-submit').click();
     await page.getByTestId('activation-budget-error').waitFor();
-    expect(await text(page, 'activation-budget-error')).toMatch(/^Budget : /);
+    expect(await textOf(page, 'activation-budget-error')).toMatch(/^Budget : /);
     expect(await page.getByTestId('activations-empty').count()).toBe(1);
   });
 
@@ -112,7 +107,7 @@ describe('Trading BOT page', () => {
     expect(row.budget).toMatch(/^500\.50*$/);
     expect(new Date(row.end_date).toISOString()).toBe('2099-01-01T00:00:00.000Z');
     await card().waitFor();
-    expect(await text(page, 'activation-state')).toBe('Active');
+    expect(await textOf(page, 'activation-state')).toBe('Active');
     expect(await card().textContent()).toContain('Budget 500,50');
     await page.getByText('Stratégies live : 1').waitFor();
   });
@@ -120,12 +115,12 @@ describe('Trading BOT page', () => {
   it('suspends and resumes it', async () => {
     await card().getByTestId('activation-suspend').click();
     await card().getByTestId('activation-resume').waitFor();
-    expect(await text(page, 'activation-state')).toBe('Suspendue');
+    expect(await textOf(page, 'activation-state')).toBe('Suspendue');
     expect((await stack.app.db('active_strategies').where({ id: activationId }).first()).state).toBe('suspended');
     await page.getByText('Stratégies live : 0').waitFor();
     await card().getByTestId('activation-resume').click();
     await card().getByTestId('activation-suspend').waitFor();
-    expect(await text(page, 'activation-state')).toBe('Active');
+    expect(await textOf(page, 'activation-state')).toBe('Active');
     await page.getByText('Stratégies live : 1').waitFor();
   });
 
@@ -181,7 +176,7 @@ describe('Trading BOT page', () => {
     positionId = Number(opened.id);
     await stack.app.publisher.publish('live:activation', { id: activationId, kind: 'order' }, { userId });
     await card().getByTestId('activation-sell').waitFor();
-    const position = await text(page, 'activation-position');
+    const position = await textOf(page, 'activation-position');
     for (const part of [
       'Long',
       '0,05 BTC',
@@ -191,8 +186,8 @@ describe('Trading BOT page', () => {
     ]) {
       expect(position).toContain(part);
     }
-    expect(await text(page, 'activation-unrealized')).toBe('10,00 USDT');
-    expect(await text(page, 'activation-realized')).toBe('8,99 USDT');
+    expect(await textOf(page, 'activation-unrealized')).toBe('10,00 USDT');
+    expect(await textOf(page, 'activation-realized')).toBe('8,99 USDT');
     expect(await card().locator('[data-testid^="live-trade-"]').count()).toBe(3);
     expect(await card().getByText('Derniers trades (3)').count()).toBe(1);
     await page.mouse.move(0, 0);
@@ -201,15 +196,15 @@ describe('Trading BOT page', () => {
 
   it('sells once after the confirmation: the button waits for the position to close', async () => {
     await card().getByTestId('activation-sell').click();
-    expect(await text(page, 'confirm-message')).toContain('la position de « ');
-    expect(await text(page, 'confirm-position')).toBe(
+    expect(await textOf(page, 'confirm-message')).toContain('la position de « ');
+    expect(await textOf(page, 'confirm-position')).toBe(
       '⚠ Une position long de 0,05 BTC est ouverte (entrée 25 800,00 USDT).',
     );
     await page.getByTestId('confirm-ok').click();
     await card().getByText('Vente en cours…').waitFor();
     expect(await card().getByTestId('activation-sell').isDisabled()).toBe(true);
     expect(await closeJobs()).toEqual([jobIds.close(activationId, positionId)]);
-    expect(await text(page, 'activation-state')).toBe('Active');
+    expect(await textOf(page, 'activation-state')).toBe('Active');
   });
 
   /** The strategy actor's close jobs waiting (no strategy worker runs in this suite). */
@@ -224,12 +219,12 @@ describe('Trading BOT page', () => {
 
   it('stops it after a confirmation that warns of the open position and offers to close it', async () => {
     await card().getByTestId('activation-stop').click();
-    expect(await text(page, 'confirm-message')).toContain('Arrêter « ');
-    expect(await text(page, 'confirm-position')).toContain('Une position long de 0,05 BTC est ouverte');
+    expect(await textOf(page, 'confirm-message')).toContain('Arrêter « ');
+    expect(await textOf(page, 'confirm-position')).toContain('Une position long de 0,05 BTC est ouverte');
     expect(await page.getByTestId('confirm-close-position').isChecked()).toBe(false);
-    expect(await text(page, 'confirm-position')).toContain('Elle reste ouverte si vous ne la fermez pas.');
+    expect(await textOf(page, 'confirm-position')).toContain('Elle reste ouverte si vous ne la fermez pas.');
     await page.getByTestId('confirm-close-position').check();
-    expect(await text(page, 'confirm-position')).not.toContain('Elle reste ouverte');
+    expect(await textOf(page, 'confirm-position')).not.toContain('Elle reste ouverte');
     await screenshot(page, 'trading-bot-stop-confirm');
     // Cancelling changes nothing.
     await page.getByRole('button', { name: 'Annuler' }).click();
@@ -267,7 +262,7 @@ describe('Trading BOT page', () => {
     await stack.app.publisher.publish('live:activation', { id: Number(second.id), kind: 'error' }, { userId });
     await stack.app.publisher.publish('status:changed', { reason: 'live' }, { userId });
     await page.getByTestId('status-strategies-suspended').waitFor();
-    expect(await text(page, 'status-strategies')).toBe('Stratégies live : 0 ⚠ 1 suspendue(s) après erreurs');
+    expect(await textOf(page, 'status-strategies')).toBe('Stratégies live : 0 ⚠ 1 suspendue(s) après erreurs');
     expect(await page.getByTestId('status-strategies').getAttribute('class')).toContain('alarm');
     await screenshot(page, 'trading-bot-suspended-errors');
     const erred = page.getByTestId(`activation-${second.id}`);
@@ -278,9 +273,9 @@ describe('Trading BOT page', () => {
     await page.getByText('Stratégies live : 1').waitFor();
     expect(await page.getByTestId('status-strategies-suspended').count()).toBe(0);
     await page.getByTestId('emergency-stop').click();
-    expect(await text(page, 'confirm-message')).toContain('Suspendre vos 1 stratégie(s) active(s)');
+    expect(await textOf(page, 'confirm-message')).toContain('Suspendre vos 1 stratégie(s) active(s)');
     await page.getByTestId('confirm-ok').click();
-    expect(await text(page, 'emergency-result')).toBe(
+    expect(await textOf(page, 'emergency-result')).toBe(
       '1 stratégie(s) suspendue(s), 0 position(s) en cours de fermeture',
     );
     expect(await erred.getByTestId('activation-state').textContent()).toBe("Suspendue (arrêt d'urgence)");
@@ -292,7 +287,7 @@ describe('Trading BOT page', () => {
     await page.getByTestId('language').selectOption('en');
     await page.getByRole('link', { name: 'Trading BOT' }).click();
     await page.getByRole('heading', { name: 'Activate a strategy' }).waitFor();
-    expect(await text(page, 'status-strategies')).toBe('Live strategies: 0');
+    expect(await textOf(page, 'status-strategies')).toBe('Live strategies: 0');
     expect(await card().getByTestId('activation-state').textContent()).toBe('Stopped');
     expect(await card().textContent()).toContain('Realised P&L');
     await page.goto(`${server.url}/compte`);

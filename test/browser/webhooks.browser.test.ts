@@ -7,14 +7,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { listMarket } from '../helpers/activations';
-import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, textOf } from '../helpers/browser';
 import { startTradingStack } from '../helpers/trading';
 import { startWebhookWorker } from '../helpers/webhooks';
-
-/** Visible text, runs of spaces (the French no-break ones included) written as one plain space. */
-async function text(page: Page, testId: string): Promise<string> {
-  return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
 
 describe('Webhooks page', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -66,7 +61,7 @@ describe('Webhooks page', () => {
     await page.getByTestId('source-size-kind').selectOption('quantity');
     await page.getByTestId('source-size-value').fill('dix');
     await page.getByTestId('source-save').click();
-    expect(await text(page, 'source-size-error')).toBe('Taille par défaut : nombre attendu (ex. 0,001 ou 100)');
+    expect(await textOf(page, 'source-size-error')).toBe('Taille par défaut : nombre attendu (ex. 0,001 ou 100)');
     // The server's refusals are named beside their field too.
     await page.getByTestId('source-size-value').fill('0,001');
     await page.getByTestId('source-passphrase').fill('abc');
@@ -83,8 +78,8 @@ describe('Webhooks page', () => {
     expect(row).toMatchObject({ symbol: 'BTC/USDT', size_kind: 'quantity', market: 'spot' });
     expect(Number(row.size_value)).toBe(0.001);
     await card().waitFor();
-    expect(await text(page, `source-${sourceId}-notice`)).toBe('Source « TradingView BTC » enregistrée');
-    expect(await text(page, 'source-size')).toBe('0,001 (quantité)');
+    expect(await textOf(page, `source-${sourceId}-notice`)).toBe('Source « TradingView BTC » enregistrée');
+    expect(await textOf(page, 'source-size')).toBe('0,001 (quantité)');
   });
 
   it('shows the URL to paste into TradingView and the two templates, ready to copy', async () => {
@@ -143,7 +138,7 @@ describe('Webhooks page', () => {
 
   it('asks before replacing the URL, and the old one stops working', async () => {
     await card().getByTestId('source-token').click();
-    expect(await text(page, 'confirm-message')).toContain(
+    expect(await textOf(page, 'confirm-message')).toContain(
       "L'URL actuelle de « TradingView BTC » cessera de fonctionner",
     );
     await page.getByRole('button', { name: 'Annuler' }).click();
@@ -167,8 +162,8 @@ describe('Webhooks page', () => {
     const trades = async () => (await stack.app.db('trades').where({ source: 'webhook' })).length;
     const before = await trades();
     await card().getByTestId('source-test').click();
-    expect(await text(page, 'confirm-message')).toContain('un ordre réel est passé sur le broker « Paper');
-    expect(await text(page, 'confirm-test-size')).toBe('⚠ Taille par défaut : 0,001 (quantité)');
+    expect(await textOf(page, 'confirm-message')).toContain('un ordre réel est passé sur le broker « Paper');
+    expect(await textOf(page, 'confirm-test-size')).toBe('⚠ Taille par défaut : 0,001 (quantité)');
     await screenshot(page, 'webhooks-test-confirm');
     await page.getByRole('button', { name: 'Annuler' }).click();
     expect(await trades()).toBe(before);
@@ -195,7 +190,7 @@ describe('Webhooks page', () => {
 
     // The test's buy left the source long: it is not deleted while it holds a position.
     await card().getByTestId('source-delete').click();
-    expect(await text(page, 'confirm-message')).toContain('Les webhooks déjà reçus restent dans le journal');
+    expect(await textOf(page, 'confirm-message')).toContain('Les webhooks déjà reçus restent dans le journal');
     await page.getByTestId('confirm-ok').click();
     await page
       .getByTestId(`source-${sourceId}-notice`)

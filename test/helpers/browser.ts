@@ -29,6 +29,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
+/** Visible text of a test id, runs of spaces (the French no-break ones included) written as one plain space. */
+export async function textOf(page: Page, testId: string): Promise<string> {
+  return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
 /** A new page signed in as a fresh user, registered through the login page's modal. */
 export async function registeredPage(
   browser: Browser,
