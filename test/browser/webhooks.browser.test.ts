@@ -62,6 +62,7 @@ describe('Webhooks page', () => {
     await page.getByTestId('source-size-value').fill('dix');
     await page.getByTestId('source-save').click();
     expect(await textOf(page, 'source-size-error')).toBe('Taille par défaut : nombre attendu (ex. 0,001 ou 100)');
+    await screenshot(page, 'webhooks-form');
     // The server's refusals are named beside their field too.
     await page.getByTestId('source-size-value').fill('0,001');
     await page.getByTestId('source-passphrase').fill('abc');
