@@ -1,9 +1,14 @@
+import type { Request, Response } from 'express';
 import { Router } from 'express';
+import { stringify } from 'csv-stringify/sync';
 import { Broker } from '../../core/db/models';
 import { ValidationError } from '../../core/errors';
 import { userFills } from '../../core/stats/fills';
-import { matchRoundTrips } from '../../core/stats/round-trips';
-import { summarize } from '../../core/stats/summary';
+import { pnlSeries, summarizeByOrigin } from '../../core/stats/groups';
+import { originLabels, type OriginLabel } from '../../core/stats/origin-labels';
+import { matchRoundTrips, type RoundTrip } from '../../core/stats/round-trips';
+import { SUMMARY_CURRENCY, summarize } from '../../core/stats/summary';
+import { balanceHistory, loadSnapshots } from '../../core/stats/balance-history';
 import { isoInstant, parse, z } from '../../core/validation';
 import { currentUser, tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
@@ -15,34 +20,165 @@ const periodQuery = z.object({
   from: isoInstant.optional(),
   to: isoInstant.optional(),
   source: z.enum(SOURCES, { error: `une de ${SOURCES.join(', ')}` }).optional(),
+  origin: z
+    .string()
+    .regex(/^(manual|strategy:(\d{1,15}|none)|webhook:(\d{1,15}|deleted))$/, {
+      error: 'manual, strategy:<n°> ou webhook:<n°>',
+    })
+    .optional(),
+  limit: z.coerce.number({ error: 'nombre attendu' }).int().min(1).max(5000, { error: '5000 au plus' }).default(500),
 });
-const LABELS = { brokerId: 'Broker', from: 'Début', to: 'Fin', source: 'Origine' };
+const LABELS = { brokerId: 'Broker', from: 'Début', to: 'Fin', source: 'Origine', origin: 'Origine', limit: 'Nombre' };
+
+/** Round trips of the CSV export and of the rows' trade lists, as the page shows them. */
+function tripView(trip: RoundTrip, label: OriginLabel | undefined, brokerNames: Map<number, string>) {
+  return {
+    origin: trip.origin,
+    originLabel: label?.label ?? trip.origin,
+    brokerId: trip.brokerId,
+    broker: brokerNames.get(trip.brokerId) ?? '',
+    symbol: trip.symbol,
+    side: trip.side,
+    quantity: trip.quantity,
+    entryTime: new Date(trip.entryTime).toISOString(),
+    entryPrice: trip.entryPrice,
+    exitTime: new Date(trip.exitTime).toISOString(),
+    exitPrice: trip.exitPrice,
+    fees: trip.fees,
+    realizedPnl: trip.realizedPnl,
+  };
+}
+
+const CSV_COLUMNS: [keyof ReturnType<typeof tripView>, string][] = [
+  ['exitTime', 'Clôture (UTC)'],
+  ['entryTime', 'Ouverture (UTC)'],
+  ['broker', 'Broker'],
+  ['originLabel', 'Origine'],
+  ['symbol', 'Paire'],
+  ['side', 'Sens'],
+  ['quantity', 'Quantité'],
+  ['entryPrice', "Prix d'entrée"],
+  ['exitPrice', 'Prix de sortie'],
+  ['fees', 'Frais'],
+  ['realizedPnl', 'P&L réalisé'],
+];
 
 /**
  * The Statistiques page's figures, from the user's own fills: round trips matched first in first out per broker,
- * pair and origin (core/stats/round-trips.ts), counted when they closed in the period.
+ * pair and origin (core/stats/round-trips.ts), counted when they closed in the period. Every route reads the same
+ * matching, so the summary, the tables, the charts and the CSV never disagree.
  */
 export function statsRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  router.get('/summary', async (req, res) => {
+  async function bounds(req: Request, res: Response) {
     const query = parse(periodQuery, req.query, LABELS);
     if (query.brokerId !== undefined) await tenant(res).find(Broker, query.brokerId, 'Broker introuvable');
     const from = query.from ? Date.parse(query.from) : 0;
     const to = query.to ? Date.parse(query.to) : Date.now() + 1;
     if (to <= from) throw new ValidationError('Fin : doit être après le début', 'to');
-    const fills = await userFills(deps.db, currentUser(res).id, {
+    return { query, from, to, userId: currentUser(res).id };
+  }
+
+  async function period(req: Request, res: Response) {
+    const { query, from, to, userId } = await bounds(req, res);
+    const fills = await userFills(deps.db, userId, {
       brokerId: query.brokerId,
       source: query.source,
       to: new Date(to),
     });
     const matched = matchRoundTrips(fills);
+    return { query, from, to, userId, matched };
+  }
+
+  /** The balance curve from the snapshots the stats actor took (hourly and after fills), with its holes and transfers. */
+  router.get('/balance', async (req, res) => {
+    const { query, from, to, userId } = await bounds(req, res);
+    const [snapshots, fills] = await Promise.all([
+      loadSnapshots(deps.db, userId, { brokerId: query.brokerId, from, to }),
+      userFills(deps.db, userId, { brokerId: query.brokerId, to: new Date(to) }),
+    ]);
+    res.json({
+      currency: SUMMARY_CURRENCY,
+      ...balanceHistory(snapshots, fills, { single: query.brokerId !== undefined, from, to }),
+    });
+  });
+
+  async function labelled(userId: number, origins: string[]) {
+    return originLabels(deps.db, userId, [...new Set(origins)]);
+  }
+
+  router.get('/summary', async (req, res) => {
+    const { from, to, matched } = await period(req, res);
     res.json({
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       ...summarize(matched.roundTrips, from, to),
       unvaluedFees: matched.unvaluedFees.length,
     });
+  });
+
+  async function byOrigin(req: Request, res: Response, kinds: string[]) {
+    const { from, to, userId, matched } = await period(req, res);
+    const rows = summarizeByOrigin(matched.roundTrips, from, to).filter((r) => kinds.includes(r.origin.split(':')[0]));
+    const labels = await labelled(
+      userId,
+      rows.map((r) => r.origin),
+    );
+    res.json({
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      rows: rows.map((row) => ({ ...row, ...labels.get(row.origin)! })),
+    });
+  }
+
+  router.get('/by-strategy', (req, res) => byOrigin(req, res, ['strategy', 'manual']));
+  router.get('/by-webhook-source', (req, res) => byOrigin(req, res, ['webhook']));
+
+  router.get('/pnl', async (req, res) => {
+    const { from, to, userId, matched } = await period(req, res);
+    const series = pnlSeries(matched.roundTrips, from, to);
+    const labels = await labelled(
+      userId,
+      series.cumulative.map((c) => c.origin),
+    );
+    res.json({
+      days: series.days,
+      cumulative: series.cumulative.map((c) => ({ ...c, label: labels.get(c.origin)!.label })),
+    });
+  });
+
+  async function tripViews(req: Request, res: Response) {
+    const { query, from, to, userId, matched } = await period(req, res);
+    const trips = matched.roundTrips
+      .filter((t) => t.exitTime >= from && t.exitTime < to && (!query.origin || t.origin === query.origin))
+      .sort((a, b) => b.exitTime - a.exitTime);
+    const labels = await labelled(
+      userId,
+      trips.map((t) => t.origin),
+    );
+    const brokers: { id: string; name: string }[] = await deps
+      .db('brokers')
+      .where('user_id', userId)
+      .select('id', 'name');
+    const names = new Map(brokers.map((b) => [Number(b.id), b.name]));
+    return { query, trips: trips.map((t) => tripView(t, labels.get(t.origin), names)) };
+  }
+
+  /** The round trips closed in the period, newest first, `limit` of them; `total` says how many there are. */
+  router.get('/trades', async (req, res) => {
+    const { query, trips } = await tripViews(req, res);
+    res.json({ total: trips.length, trades: trips.slice(0, query.limit) });
+  });
+
+  /** Every round trip closed in the period, as a spreadsheet reads it (UTC times, decimal points, a BOM for Excel). */
+  router.get('/trades.csv', async (req, res) => {
+    const { trips } = await tripViews(req, res);
+    const csv = stringify(
+      trips.map((t) => CSV_COLUMNS.map(([key]) => t[key])),
+      { header: true, columns: CSV_COLUMNS.map(([, header]) => header), bom: true },
+    );
+    res.type('text/csv; charset=utf-8').attachment('aristobot-trades.csv').send(csv);
   });
 
   return router;

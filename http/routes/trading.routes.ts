@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { Dec } from '../../core/decimal';
+import { valueHoldings } from '../../core/stats/valuation';
 import { Broker, Trade } from '../../core/db/models';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import { decimalField, parse, z } from '../../core/validation';
@@ -12,8 +12,6 @@ import { idField } from '../params';
 import { orderKeys } from '../../queues/jobs';
 
 const NOT_FOUND = 'Broker introuvable';
-/** Assets counted at 1 USD when valuing a portfolio. */
-const DOLLARS = new Set(['USD', 'USDT', 'USDC', 'FDUSD', 'BUSD', 'TUSD', 'DAI']);
 
 const decimalInput = decimalField({ signed: true, numbers: true });
 const brokerId = idField('broker attendu');
@@ -102,20 +100,11 @@ export function tradingRoutes(deps: AppDeps): Router {
   router.get('/portfolio', async (req, res) => {
     const query = parse(brokerQuery, req.query, LABELS);
     const broker = await ownBroker(res, query.brokerId);
-    const lines = await brokers.call('balance', { brokerId: broker.id });
-    const priced = lines.filter((l) => !DOLLARS.has(l.asset)).map((l) => `${l.asset}/USDT`);
-    const prices = priced.length ? await brokers.call('tickers', { brokerId: broker.id, symbols: priced }) : {};
-    let total = new Dec(0);
-    const assets = lines.map((line) => {
-      const price = DOLLARS.has(line.asset) ? '1' : (prices[`${line.asset}/USDT`] ?? null);
-      const value = price === null ? null : new Dec(line.total).mul(price).toDecimalPlaces(8);
-      if (value) total = total.plus(value);
-      return { ...line, priceUsd: price, valueUsd: value?.toFixed() ?? null };
-    });
+    const { assets, totalUsd } = await valueHoldings(brokers, broker.id);
     res.json({
       broker: { id: broker.id, name: broker.name, exchange: broker.exchange },
       assets,
-      totalUsd: total.toFixed(),
+      totalUsd,
     });
   });
 

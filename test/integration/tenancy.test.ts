@@ -107,6 +107,30 @@ const ID_INPUTS: Record<string, IdInputProof> = {
     own: brokerOf,
     request: (bob, id) => bob.get(`/api/stats/summary?brokerId=${id}`),
   },
+  'GET /api/stats/by-strategy brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/by-strategy?brokerId=${id}`),
+  },
+  'GET /api/stats/by-webhook-source brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/by-webhook-source?brokerId=${id}`),
+  },
+  'GET /api/stats/pnl brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/pnl?brokerId=${id}`),
+  },
+  'GET /api/stats/trades brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/trades?brokerId=${id}`),
+  },
+  'GET /api/stats/trades.csv brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/trades.csv?brokerId=${id}`),
+  },
+  'GET /api/stats/balance brokerId': {
+    own: brokerOf,
+    request: (bob, id) => bob.get(`/api/stats/balance?brokerId=${id}`),
+  },
   'GET /api/trading/portfolio brokerId': {
     own: brokerOf,
     request: (bob, id) => bob.get(`/api/trading/portfolio?brokerId=${id}`),
