@@ -14,6 +14,7 @@ import { startActors } from './host';
 import { marketsActor, requestMissingMarkets } from './markets/markets.actor';
 import { runProcess } from './process';
 import { strategyActor, tickActor } from './strategy/strategy.actor';
+import { statsActor } from './stats/stats.actor';
 import { systemActor } from './system.actor';
 import { webhookActor } from './webhook/webhook.actor';
 
@@ -81,6 +82,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
         concurrency: config.WEBHOOK_CONCURRENCY,
         lockMs: config.BROKER_JOB_LOCK_MS,
       }),
+      statsActor({ db, prices: broker, logger }),
     ],
     { redisUrl: config.REDIS_URL, prefix, logger },
   );

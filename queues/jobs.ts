@@ -17,7 +17,9 @@ export type JobItem =
   | { queue: 'markets'; name: 'load'; data: { exchange: string } }
   | { queue: 'backtest'; name: 'run'; data: { id: number } }
   /** Turns one stored webhook (a row of `webhooks`, status `received`) into orders. */
-  | { queue: 'webhook'; name: 'process'; data: { webhookId: number } };
+  | { queue: 'webhook'; name: 'process'; data: { webhookId: number } }
+  /** Values every active broker whose snapshot of this hour, or of its latest fill, is not taken yet. */
+  | { queue: 'stats'; name: 'snapshots'; data: Record<string, never> };
 
 /** Why a position is closed outside a strategy's own decision. */
 export type CloseReason = 'sell' | 'stop' | 'emergency';
@@ -99,4 +101,6 @@ export const SCHEDULES = {
   webhookSweep: { queue: 'webhook', name: 'sweep', everyMs: 30_000 },
   /** Stop-loss and take-profit of the webhook sources' positions (see protectWebhookPositions). */
   webhookProtect: { queue: 'webhook', name: 'protect', everyMs: 60_000 },
+  /** Balance snapshots due (the hour's, a new fill's; see takeDueSnapshots): a fill is valued within a minute. */
+  balanceSnapshots: { queue: 'stats', name: 'snapshots', everyMs: 60_000 },
 } as const satisfies Record<string, { queue: QueueName; name: string; everyMs: number }>;

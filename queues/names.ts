@@ -15,6 +15,8 @@ export const QUEUES = {
   backtest: 'backtest',
   /** The webhook actor: one `process` per stored TradingView request (`webhook-{id}`), turned into orders. */
   webhook: 'webhook',
+  /** The statistics' balance history: every broker's holdings valued on the hour and after its fills. */
+  stats: 'stats',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

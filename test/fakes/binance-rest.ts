@@ -40,6 +40,8 @@ export class FakeBinanceRest {
   exchangeInfoDelayMs = 0;
   /** Delay before answering klines (to catch a download in the act). */
   klinesDelayMs = 0;
+  /** While set, every request is answered as Binance does when overloaded (503, code -1008). */
+  unavailable = false;
   /** Real candles served by klines per symbol ('BTCUSDT') and interval, freqtrade rows [time, o, h, l, c, v]. */
   readonly history = new Map<string, number[][]>();
   klinesRequests = 0;
@@ -112,6 +114,12 @@ export class FakeBinanceRest {
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
     try {
+      if (this.unavailable) {
+        return reply(503, {
+          code: -1008,
+          msg: 'Server is currently overloaded with other requests. Please try again in a few minutes.',
+        });
+      }
       if (url.pathname === '/api/v3/klines' && this.klinesDelayMs) {
         await new Promise((resolve) => setTimeout(resolve, this.klinesDelayMs));
       }

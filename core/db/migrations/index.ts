@@ -10,6 +10,7 @@ import * as liveTrading from './008-live-trading';
 import * as webhooks from './009-webhooks';
 import * as unifiedMarketSymbols from './010-unified-market-symbols';
 import * as webhookIntake from './011-webhook-intake';
+import * as balanceSnapshots from './012-balance-snapshots';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009-webhooks': webhooks,
   '010-unified-market-symbols': unifiedMarketSymbols,
   '011-webhook-intake': webhookIntake,
+  '012-balance-snapshots': balanceSnapshots,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
