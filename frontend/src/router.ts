@@ -12,10 +12,7 @@ const BacktestView = () => import('@/views/BacktestView.vue');
 const TradingBotView = () => import('@/views/TradingBotView.vue');
 const WebhooksView = () => import('@/views/WebhooksView.vue');
 const AccountView = () => import('@/views/AccountView.vue');
-const PlaceholderView = () => import('@/views/PlaceholderView.vue');
-
-/** Menu pages not built yet, with the module that brings each. */
-const upcoming = [{ path: 'statistiques', label: 'menu.stats', module: 'Statistiques' }] as const;
+const StatisticsView = () => import('@/views/StatisticsView.vue');
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -32,12 +29,7 @@ export const router = createRouter({
         { path: 'strategies', name: 'strategies', component: StrategiesView },
         { path: 'backtest', name: 'backtest', component: BacktestView },
         { path: 'webhooks', name: 'webhooks', component: WebhooksView },
-        ...upcoming.map((page) => ({
-          path: page.path,
-          name: page.path,
-          component: PlaceholderView,
-          props: { label: page.label, module: page.module },
-        })),
+        { path: 'statistiques', name: 'statistiques', component: StatisticsView },
         { path: 'compte', name: 'account', component: AccountView },
       ],
     },

@@ -1,5 +1,6 @@
 import { aiEn, aiFr } from './ai-messages';
 import { liveEn, liveFr } from './live-messages';
+import { statsEn, statsFr } from './stats-messages';
 import { webhookEn, webhookFr } from './webhook-messages';
 
 /** French first (the default), English second; both must have every key. */
@@ -7,6 +8,7 @@ export const fr = {
   ...aiFr,
   ...liveFr,
   ...webhookFr,
+  ...statsFr,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Trading manuel',
@@ -173,8 +175,6 @@ export const fr = {
   'trades.canceled': 'annulé',
   'trades.expired': 'expiré',
   'trades.rejected': 'refusé',
-  'placeholder.title': 'Page pas encore construite',
-  'placeholder.text': 'Cette page arrive avec le module « {module} ». Aucune donnée n’est affichée ici en attendant.',
   'error.network': 'Le serveur ne répond pas',
   'strategies.title': 'Stratégies',
   'strategies.mine': 'Mes stratégies',
@@ -246,6 +246,7 @@ export const en: Record<MessageKey, string> = {
   ...aiEn,
   ...liveEn,
   ...webhookEn,
+  ...statsEn,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Manual trading',
@@ -412,8 +413,6 @@ export const en: Record<MessageKey, string> = {
   'trades.canceled': 'cancelled',
   'trades.expired': 'expired',
   'trades.rejected': 'refused',
-  'placeholder.title': 'Page not built yet',
-  'placeholder.text': 'This page comes with the “{module}” module. No data is shown here meanwhile.',
   'error.network': 'The server does not answer',
   'strategies.title': 'Strategies',
   'strategies.mine': 'My strategies',
