@@ -1,6 +1,6 @@
 import { decimalFromFloat } from '../decimal';
 import { DEFAULT_AMOUNT_RULES, entryQuantity, sizingOf } from '../engine/sizing';
-import { maxDrawdown, tradeOutcomes } from '../stats/outcomes';
+import { dailyCloses, maxDrawdown, riskRatios, tradeOutcomes } from '../stats/outcomes';
 import { floatFills } from '../trading/fill-model';
 import type { CandleColumns } from '../sandbox/strategy-runner';
 import type { SimulatedTrade, SimulationSettings } from './engine';
@@ -26,35 +26,6 @@ export interface BacktestStats {
   buyAndHoldFinal: string | null;
   buyAndHoldPct: number | null;
   candles: number;
-}
-
-const DAY_MS = 86_400_000;
-const YEAR_DAYS = 365;
-
-/** Equity at the last close of each UTC day (or of each candle when candles are a day or longer). */
-function periodEquity(equity: Float64Array, time: Float64Array, timeframeMs: number): number[] {
-  if (timeframeMs >= DAY_MS) return Array.from(equity);
-  const out: number[] = [];
-  for (let j = 0; j < equity.length; j++) {
-    const lastOfDay = j === equity.length - 1 || Math.floor(time[j] / DAY_MS) !== Math.floor(time[j + 1] / DAY_MS);
-    if (lastOfDay) out.push(equity[j]);
-  }
-  return out;
-}
-
-/** Annualised Sharpe and Sortino ratios of daily returns (crypto trades every day; risk-free rate 0). */
-function riskRatios(values: number[], periodMs: number): { sharpe: number | null; sortino: number | null } {
-  const returns: number[] = [];
-  for (let j = 1; j < values.length; j++) if (values[j - 1] > 0) returns.push(values[j] / values[j - 1] - 1);
-  if (returns.length < 2) return { sharpe: null, sortino: null };
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const variance = returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1);
-  const downside = Math.sqrt(returns.reduce((a, r) => a + Math.min(r, 0) ** 2, 0) / returns.length);
-  const annual = Math.sqrt((YEAR_DAYS * DAY_MS) / Math.max(periodMs, DAY_MS));
-  return {
-    sharpe: variance > 0 ? round((mean / Math.sqrt(variance)) * annual, 4) : null,
-    sortino: downside > 0 ? round((mean / downside) * annual, 4) : null,
-  };
 }
 
 /**
@@ -91,10 +62,7 @@ export function computeStats(
   const outcomes = tradeOutcomes(trades.map((t) => t.pnl));
   const dd = maxDrawdown(equity);
   const hold = buyAndHold(candles, settings);
-  const { sharpe, sortino } = riskRatios(
-    periodEquity(equity, candles.time, settings.timeframeMs),
-    settings.timeframeMs,
-  );
+  const { sharpe, sortino } = riskRatios(dailyCloses(equity, candles.time, settings.timeframeMs), settings.timeframeMs);
   return {
     initialAmount: decimalFromFloat(initial),
     finalAmount: decimalFromFloat(finalBalance),

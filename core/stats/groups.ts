@@ -35,7 +35,13 @@ export function peakCommitted(trips: RoundTrip[]): Dec {
 }
 
 /** One summary per origin (`manual`, `strategy:<id>`, `webhook:<id>`) of the round trips closed in the period. */
-export function summarizeByOrigin(trips: RoundTrip[], from: number, to: number): OriginStats[] {
+export function summarizeByOrigin(
+  trips: RoundTrip[],
+  from: number,
+  to: number,
+  open: { origin: string; since: number }[] = [],
+  now = Date.now(),
+): OriginStats[] {
   const byOrigin = new Map<string, RoundTrip[]>();
   for (const trip of trips) {
     if (trip.exitTime < from || trip.exitTime >= to) continue;
@@ -44,9 +50,9 @@ export function summarizeByOrigin(trips: RoundTrip[], from: number, to: number):
     byOrigin.set(trip.origin, list);
   }
   return [...byOrigin].map(([origin, list]) => {
-    const summary = summarize(list, from, to);
+    const summary = summarize(list, from, to, { open: open.filter((o) => o.origin === origin), now });
     const committed = peakCommitted(list.filter((t) => quoteOf(t.symbol) === SUMMARY_CURRENCY));
-    const last = Math.max(...list.map((t) => t.exitTime));
+    const last = list.reduce((latest, t) => Math.max(latest, t.exitTime), 0);
     return {
       origin,
       ...summary,

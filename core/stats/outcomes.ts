@@ -44,3 +44,53 @@ export function maxDrawdown(values: Iterable<number>): { abs: number; pct: numbe
   }
   return { abs, pct: pct * 100 };
 }
+
+const DAY_MS = 86_400_000;
+const YEAR_DAYS = 365;
+
+/** The last value of each UTC day, values in time order (a series of days or longer is taken as it is). */
+export function dailyCloses(values: ArrayLike<number>, times: ArrayLike<number>, stepMs = 0): number[] {
+  if (stepMs >= DAY_MS) return Array.from(values);
+  const out: number[] = [];
+  for (let j = 0; j < values.length; j++) {
+    const lastOfDay = j === values.length - 1 || Math.floor(times[j] / DAY_MS) !== Math.floor(times[j + 1] / DAY_MS);
+    if (lastOfDay) out.push(values[j]);
+  }
+  return out;
+}
+
+/**
+ * Annualised Sharpe and Sortino ratios of the returns between successive values (daily ones: crypto trades every
+ * day, so √365; risk-free rate 0). Sharpe divides by the sample standard deviation, Sortino by the downside
+ * deviation (the root mean square of the negative returns, over every return).
+ */
+export function riskRatios(values: number[], periodMs = DAY_MS): { sharpe: number | null; sortino: number | null } {
+  const returns: number[] = [];
+  for (let j = 1; j < values.length; j++) if (values[j - 1] > 0) returns.push(values[j] / values[j - 1] - 1);
+  if (returns.length < 2) return { sharpe: null, sortino: null };
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const variance = returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1);
+  const downside = Math.sqrt(returns.reduce((a, r) => a + Math.min(r, 0) ** 2, 0) / returns.length);
+  const annual = Math.sqrt((YEAR_DAYS * DAY_MS) / Math.max(periodMs, DAY_MS));
+  return {
+    sharpe: variance > 0 ? round((mean / Math.sqrt(variance)) * annual, 4) : null,
+    sortino: downside > 0 ? round((mean / downside) * annual, 4) : null,
+  };
+}
+
+/** Share of [start, end) during which at least one of the intervals was open, in % (a backtest counts candles). */
+export function exposurePct(intervals: [number, number][], start: number, end: number): number {
+  if (end <= start) return 0;
+  const clipped = intervals
+    .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let reach = start;
+  for (const [a, b] of clipped) {
+    if (b <= reach) continue;
+    covered += b - Math.max(a, reach);
+    reach = b;
+  }
+  return round((covered / (end - start)) * 100, 4);
+}

@@ -56,8 +56,11 @@ export interface MatchResult {
   fillPnl: Map<number, string>;
   /** Fills whose fee could not be valued in quote (counted as zero). */
   unvaluedFees: number[];
-  /** What is still open per broker, symbol and origin: signed base quantity (negative: short). */
-  open: { brokerId: number; symbol: string; origin: string; quantity: string }[];
+  /**
+   * What is still open per broker, symbol and origin: signed base quantity (negative: short), since the time of its
+   * oldest lot.
+   */
+  open: { brokerId: number; symbol: string; origin: string; quantity: string; since: number }[];
 }
 
 /** What is left of one fill to be matched: its base quantity still open and the quote that came with it. */
@@ -149,9 +152,9 @@ export function matchRoundTrips(fills: StatsFill[], feeValue: FeeValue = feeAtFi
   const open = [...books.values()]
     .filter((book) => book.length)
     .map((book) => {
-      const { brokerId, symbol, origin } = book[0].fill;
+      const { brokerId, symbol, origin, time } = book[0].fill;
       const total = book.reduce((sum, lot) => sum.plus(lot.base.isNegative() ? lot.left.neg() : lot.left), Dec(0));
-      return { brokerId, symbol, origin, quantity: out(total) };
+      return { brokerId, symbol, origin, quantity: out(total), since: time };
     });
   return { roundTrips: mergeSplitExits(roundTrips), fillPnl, unvaluedFees, open };
 }

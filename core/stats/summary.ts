@@ -1,5 +1,5 @@
 import { Dec, decimalFromFloat, STORED_DECIMALS } from '../decimal';
-import { maxDrawdown, tradeOutcomes } from './outcomes';
+import { exposurePct, maxDrawdown, tradeOutcomes } from './outcomes';
 import type { RoundTrip } from './round-trips';
 
 /** The currency the page's figures are in; round trips quoted in another are counted apart, never added to them. */
@@ -22,13 +22,25 @@ export interface StatsSummary {
   largestLoss: string | null;
   /** Round trips quoted in another currency (BTC, ETH…), their P&L in that currency. */
   otherQuotes: { currency: string; trades: number; realizedPnl: string }[];
+  /**
+   * Share of the period with a position open, in % — from the period's start (or the first fill after it) to its end
+   * (or now), positions still open counted up to then.
+   */
+  exposurePct: number;
+}
+
+/** What the exposure needs beyond the closed round trips: the positions still open, the first fill, the clock. */
+export interface ExposureContext {
+  open?: { since: number }[];
+  firstFill?: number;
+  now?: number;
 }
 
 const quoteOf = (symbol: string) => symbol.split('/')[1]?.split(':')[0] ?? '';
 const out = (value: Dec) => value.toDecimalPlaces(STORED_DECIMALS, Dec.ROUND_HALF_EVEN).toFixed();
 
 /** The figures of the round trips that closed between `from` and `to` (ms, `to` excluded), in exit order. */
-export function summarize(trips: RoundTrip[], from: number, to: number): StatsSummary {
+export function summarize(trips: RoundTrip[], from: number, to: number, context: ExposureContext = {}): StatsSummary {
   const inPeriod = trips.filter((t) => t.exitTime >= from && t.exitTime < to).sort((a, b) => a.exitTime - b.exitTime);
   const main = inPeriod.filter((t) => quoteOf(t.symbol) === SUMMARY_CURRENCY);
   const others = new Map<string, { trades: number; pnl: Dec }>();
@@ -62,5 +74,24 @@ export function summarize(trips: RoundTrip[], from: number, to: number): StatsSu
     largestWin: largestWin && out(largestWin),
     largestLoss: largestLoss && out(largestLoss),
     otherQuotes: [...others].map(([currency, o]) => ({ currency, trades: o.trades, realizedPnl: out(o.pnl) })),
+    exposurePct: exposureOf(trips, from, to, context),
   };
+}
+
+function exposureOf(trips: RoundTrip[], from: number, to: number, context: ExposureContext): number {
+  const now = context.now ?? Date.now();
+  const end = Math.min(to, now);
+  const open = context.open ?? [];
+  let first = context.firstFill ?? Infinity;
+  for (const t of trips) if (t.entryTime < first) first = t.entryTime;
+  for (const o of open) if (o.since < first) first = o.since;
+  const start = Math.max(from, Number.isFinite(first) ? first : end);
+  return exposurePct(
+    [
+      ...trips.map((t): [number, number] => [t.entryTime, t.exitTime]),
+      ...open.map((o): [number, number] => [o.since, end]),
+    ],
+    start,
+    end,
+  );
 }

@@ -132,6 +132,23 @@ describe('Statistiques page', () => {
     expect(await page.getByTestId('stats-realizedPnl').getByTestId('value').textContent()).toMatch(/^29,38\sUSDT$/);
     expect(await textOf(page, 'stats-winRate')).toContain('60 %');
 
+    // Sharpe of the daily balance without the deposit, worked out here from the curve the page draws.
+    const { summary, balance } = await page.evaluate(async () => ({
+      summary: await (await fetch('/api/stats/summary')).json(),
+      balance: await (await fetch('/api/stats/balance')).json(),
+    }));
+    const lastOfDay = new Map<string, number>();
+    for (const p of balance.points as { time: string; performance: string }[]) {
+      lastOfDay.set(p.time.slice(0, 10), Number(p.performance));
+    }
+    const closes = [...lastOfDay.values()];
+    const returns = closes.slice(1).map((c, i) => c / closes[i] - 1);
+    const mean = returns.reduce((a, r) => a + r, 0) / returns.length;
+    const sd = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1));
+    expect(returns.length).toBeGreaterThanOrEqual(2);
+    expect(summary.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365), 3);
+    expect(await textOf(page, 'stats-sharpe')).toContain(Math.abs(summary.sharpe).toFixed(2).replace('.', ','));
+
     await page.getByTestId('stats-balance-chart').locator('canvas').first().waitFor();
     expect(await textOf(page, 'stats-flows')).toMatch(/: \S+ \S+ UTC Dépôt 1 000,00 USDT$/);
     const rows = page.getByTestId('stats-by-strategy').locator('tbody tr');

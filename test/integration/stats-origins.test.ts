@@ -91,6 +91,8 @@ beforeAll(async () => {
     [
       { at: T0 + DAY + 120_000, side: 'buy', qty: '0.5', price: '200', symbol: 'BNB/USDT' },
       { at: T0 + DAY + 180_000, side: 'sell', qty: '0.5', price: '190', symbol: 'BNB/USDT' },
+      // Still open.
+      { at: T0 + 1.5 * DAY, side: 'buy', qty: '0.1', price: '200', symbol: 'BNB/USDT' },
     ],
     { source: 'webhook', webhook_id: webhook.id },
   );
@@ -143,6 +145,18 @@ it('draws daily bars and cumulative lines that add up to the rows', async () => 
   expect(line.points.map((p: { pnl: string }) => p.pnl)).toEqual(['19.88', '14.88']);
   const inPeriod = await get(`/api/stats/pnl?from=${new Date(T0 + DAY).toISOString()}`);
   expect(inPeriod.days).toEqual([{ day: day(T0 + DAY), pnl: '-10' }]);
+});
+
+it('says how long a position was open in the period, positions still open included', async () => {
+  // Open [T0, T0 + 2 h] (the manual and first strategy trips overlap), [T0 + 1 d, + 1 min], [T0 + 1 d + 2 min, + 1 min],
+  // and the webhook's position still open from T0 + 1.5 d to the end: 122 + 720 min of 2,880.
+  const period = `from=${new Date(T0).toISOString()}&to=${new Date(T0 + 2 * DAY).toISOString()}`;
+  expect((await get(`/api/stats/summary?${period}`)).exposurePct).toBe(Math.round((842 / 2880) * 100 * 1e4) / 1e4);
+  const rows = (await get(`/api/stats/by-strategy?${period}`)).rows;
+  // The strategy: [T0 + 1 min, T0 + 2 h] and [T0 + 1 d, + 1 min], 120 min of the 2,879 from its first entry on.
+  expect(rows.find((r: { origin: string }) => r.origin === `strategy:${activationId}`).exposurePct).toBe(
+    Math.round((120 / 2879) * 100 * 1e4) / 1e4,
+  );
 });
 
 it("lists an origin's round trips, newest first, and exports the same ones as CSV", async () => {

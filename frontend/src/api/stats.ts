@@ -7,7 +7,14 @@ export type { BalanceHistory, StatsSummary };
 export type TradeSource = 'manual' | 'strategy' | 'webhook';
 
 /** `GET /api/stats/summary`: the figures of the round trips closed in the period. */
-export type SummaryResponse = StatsSummary & { from: string; to: string; unvaluedFees: number };
+export type SummaryResponse = StatsSummary & {
+  from: string;
+  to: string;
+  unvaluedFees: number;
+  /** Of the account's daily balance without transfers; null with an origin filter or under three days. */
+  sharpe: number | null;
+  sortino: number | null;
+};
 /** A row of `GET /api/stats/by-strategy` or `by-webhook-source`. */
 export type OriginRow = OriginStats & OriginLabel;
 export type PnlResponse = {

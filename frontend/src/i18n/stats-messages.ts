@@ -35,6 +35,15 @@ export const statsFr = {
   'stats.fees': 'Frais',
   'stats.fees.help': 'Frais des trades comptés, convertis en USDT au prix de leur exécution.',
   'stats.averageTrade': 'Trade moyen',
+  'stats.sharpe': 'Sharpe',
+  'stats.sharpe.help':
+    'Rendements journaliers (UTC) du solde hors dépôts et retraits : moyenne sur écart-type, annualisée par √365, taux sans risque 0 — comme les backtests. Toutes origines ; vide avec un filtre d’origine ou sur moins de trois jours.',
+  'stats.sortino': 'Sortino',
+  'stats.sortino.help':
+    'Comme le Sharpe, divisé par l’écart des seuls rendements négatifs (racine de la moyenne de leurs carrés, sur tous les jours).',
+  'stats.exposurePct': 'Exposition',
+  'stats.exposurePct.help':
+    'Part de la période (depuis son début ou le premier trade) pendant laquelle une position était ouverte.',
   'stats.winsLosses': '{wins} gagnants · {losses} perdants',
   'stats.otherQuotes': 'Hors USDT (non additionnés) : {list}',
   'stats.unvaluedFees': '{count} frais dans une autre devise non évalués (comptés à zéro)',
@@ -118,6 +127,14 @@ export const statsEn: Record<keyof typeof statsFr, string> = {
   'stats.fees': 'Fees',
   'stats.fees.help': "The counted trades' fees, valued in USDT at their fill price.",
   'stats.averageTrade': 'Average trade',
+  'stats.sharpe': 'Sharpe',
+  'stats.sharpe.help':
+    'Daily (UTC) returns of the balance without deposits and withdrawals: mean over standard deviation, annualised by √365, risk-free rate 0 — as in backtests. Every origin; empty with an origin filter or under three days.',
+  'stats.sortino': 'Sortino',
+  'stats.sortino.help':
+    'As Sharpe, divided by the deviation of the negative returns only (root mean square over every day).',
+  'stats.exposurePct': 'Exposure',
+  'stats.exposurePct.help': 'Share of the period (from its start or the first trade) with a position open.',
   'stats.winsLosses': '{wins} wins · {losses} losses',
   'stats.otherQuotes': 'Not in USDT (not added): {list}',
   'stats.unvaluedFees': '{count} fees in another currency not valued (counted as zero)',
