@@ -55,7 +55,7 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/markets', router: marketsRoutes(deps), data: 'system' },
     { path: '/api/symbols', router: symbolsRoutes(deps), data: 'system' },
     { path: '/api/trading', router: tradingRoutes(deps), data: 'user' },
-    { path: '/api/trades', router: tradesRoutes(), data: 'user' },
+    { path: '/api/trades', router: tradesRoutes(deps), data: 'user' },
     { path: '/api/active-strategies', router: activeStrategiesRoutes(deps), data: 'user' },
     { path: '/api/positions', router: positionsRoutes(deps), data: 'user' },
     { path: '/api/webhook-sources', router: webhookSourcesRoutes(deps), data: 'user' },

@@ -70,4 +70,9 @@ export interface TradeView {
   errorMessage: string | null;
   executedAt: string | null;
   createdAt: string;
+  /**
+   * In the trade log: the realised P&L this fill closed, fees included, from the statistics' matching (first in first
+   * out per broker, pair and origin); null when it closed nothing.
+   */
+  realizedPnl?: string | null;
 }

@@ -6,7 +6,8 @@ import { ValidationError } from '../../core/errors';
 import { userFills } from '../../core/stats/fills';
 import { pnlSeries, summarizeByOrigin } from '../../core/stats/groups';
 import { originLabels, type OriginLabel } from '../../core/stats/origin-labels';
-import { matchRoundTrips, type RoundTrip } from '../../core/stats/round-trips';
+import { matchRoundTrips, type RoundTrip, type StatsFill } from '../../core/stats/round-trips';
+import { dailyCloses, riskRatios } from '../../core/stats/outcomes';
 import { SUMMARY_CURRENCY, summarize } from '../../core/stats/summary';
 import { balanceHistory, loadSnapshots } from '../../core/stats/balance-history';
 import { isoInstant, parse, z } from '../../core/validation';
@@ -88,7 +89,7 @@ export function statsRoutes(deps: AppDeps): Router {
       to: new Date(to),
     });
     const matched = matchRoundTrips(fills);
-    return { query, from, to, userId, matched };
+    return { query, from, to, userId, fills, matched };
   }
 
   /** The balance curve from the snapshots the stats actor took (hourly and after fills), with its holes and transfers. */
@@ -109,18 +110,45 @@ export function statsRoutes(deps: AppDeps): Router {
   }
 
   router.get('/summary', async (req, res) => {
-    const { from, to, matched } = await period(req, res);
+    const { query, from, to, userId, fills, matched } = await period(req, res);
     res.json({
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      ...summarize(matched.roundTrips, from, to),
+      ...summarize(matched.roundTrips, from, to, { open: matched.open, firstFill: fills[0]?.time }),
+      ...(query.source
+        ? { sharpe: null, sortino: null }
+        : await balanceRatios(userId, query.brokerId, from, to, fills)),
       unvaluedFees: matched.unvaluedFees.length,
     });
   });
 
+  /**
+   * Sharpe and Sortino of the account's daily balance without its deposits and withdrawals (every origin's trades
+   * together: a balance is not split by origin), as the backtests compute them on their equity.
+   */
+  async function balanceRatios(
+    userId: number,
+    brokerId: number | undefined,
+    from: number,
+    to: number,
+    fills: StatsFill[],
+  ) {
+    const snapshots = await loadSnapshots(deps.db, userId, { brokerId, from, to });
+    const { points } = balanceHistory(snapshots, fills, { single: brokerId !== undefined, from, to });
+    const performance = points.map((p) => Number(p.performance));
+    return riskRatios(
+      dailyCloses(
+        performance,
+        points.map((p) => Date.parse(p.time)),
+      ),
+    );
+  }
+
   async function byOrigin(req: Request, res: Response, kinds: string[]) {
     const { from, to, userId, matched } = await period(req, res);
-    const rows = summarizeByOrigin(matched.roundTrips, from, to).filter((r) => kinds.includes(r.origin.split(':')[0]));
+    const rows = summarizeByOrigin(matched.roundTrips, from, to, matched.open).filter((r) =>
+      kinds.includes(r.origin.split(':')[0]),
+    );
     const labels = await labelled(
       userId,
       rows.map((r) => r.origin),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import { userFills } from '../../core/stats/fills';
+import { matchRoundTrips } from '../../core/stats/round-trips';
 import { valueHoldings } from '../../core/stats/valuation';
 import { Broker, Trade } from '../../core/db/models';
 import { NotFoundError, ValidationError } from '../../core/errors';
@@ -171,7 +173,7 @@ export function tradingRoutes(deps: AppDeps): Router {
 }
 
 /** `GET /api/trades`: the user's order attempts, newest first, placed or refused. */
-export function tradesRoutes(): Router {
+export function tradesRoutes(deps: Pick<AppDeps, 'db'>): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const query = parse(tradesQuery, req.query, LABELS);
@@ -180,7 +182,16 @@ export function tradesRoutes(): Router {
     const rows = tenant(res).query(Trade).orderBy('id', 'desc').limit(query.limit);
     if (query.brokerId) rows.where({ broker_id: query.brokerId });
     if (query.before) rows.where('id', '<', query.before);
-    res.json(((await rows) as unknown as TradeRow[]).map(tradeView));
+    const trades = ((await rows) as unknown as TradeRow[]).map(tradeView);
+    // The statistics' matching, so that the log and the Statistiques page never disagree on a trade's P&L.
+    const filled = trades.filter((t) => t.brokerId !== null && Number(t.filledQuantity ?? 0) > 0);
+    const brokerIds = [...new Set(filled.map((t) => t.brokerId!))];
+    const pnl = new Map<number, string>();
+    for (const brokerId of brokerIds) {
+      const fills = await userFills(deps.db, currentUser(res).id, { brokerId });
+      for (const [id, value] of matchRoundTrips(fills).fillPnl) pnl.set(id, value);
+    }
+    res.json(trades.map((t) => ({ ...t, realizedPnl: pnl.get(t.id) ?? null })));
   });
   return router;
 }

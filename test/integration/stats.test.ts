@@ -79,6 +79,16 @@ it('agrees to the cent with the money that came and went, over every round trip'
   expect(all.profitFactor).toBe(18.4006);
 });
 
+it('gives each closing fill of the trade log the P&L the statistics count', async () => {
+  const log: { realizedPnl: string | null; side: string; symbol: string }[] = (
+    await client.get(`/api/trades?brokerId=${brokerId}`).expect(200)
+  ).body;
+  // Newest first: the perpetual's buy back (+9.78), its sell of 3 (+9.89), the two BTC sells; the entries closed nothing.
+  expect(log.map((t) => t.realizedPnl)).toEqual(['9.78', '9.89', null, '-1.6005', '9.78011', null, null]);
+  const total = log.reduce((sum, t) => sum.plus(t.realizedPnl ?? 0), Dec(0)).toFixed();
+  expect(total).toBe((await summary(`brokerId=${brokerId}`)).realizedPnl);
+});
+
 it('counts a round trip in the period it closed, its entry read from before', async () => {
   // From the fourth fill on: the BTC/USDT trip closed then (opened at the second) and the two perpetual ones.
   const later = await summary(`from=${new Date(T0 + 3 * HOUR).toISOString()}`);

@@ -148,6 +148,9 @@ export const fr = {
   'trading.type': 'Type',
   'trading.status': 'Statut',
   'trading.fee': 'Frais',
+  'trading.realizedPnl': 'P&L réalisé',
+  'trading.realizedPnl.help':
+    'Ce que la vente (ou le rachat) a réalisé sur les achats qu’elle clôt, premier entré premier sorti, frais inclus — le même calcul que la page Statistiques.',
   'trading.pair': 'Paire',
   'trading.qty': 'Quantité',
   'trading.priceShort': 'Prix',
@@ -386,6 +389,9 @@ export const en: Record<MessageKey, string> = {
   'trading.type': 'Type',
   'trading.status': 'Status',
   'trading.fee': 'Fee',
+  'trading.realizedPnl': 'Realised P&L',
+  'trading.realizedPnl.help':
+    'What this fill realised on the ones it closes, first in first out, fees included — the same account as the Statistics page.',
   'trading.pair': 'Pair',
   'trading.qty': 'Quantity',
   'trading.priceShort': 'Price',
