@@ -1,4 +1,4 @@
-import { balanceHistory, detectFlows, missingHours, type Snapshot } from './balance-history';
+import { balanceHistory, detectFlows, missingHours, thinPoints, type Snapshot } from './balance-history';
 import type { StatsFill } from './round-trips';
 
 const HOUR = 3_600_000;
@@ -104,5 +104,21 @@ describe('balanceHistory', () => {
       ['310', '100'],
     ]);
     expect(one.flows.map((f) => f.valueUsd)).toEqual(['200', '10']);
+  });
+});
+
+describe('thinPoints', () => {
+  it('keeps the first point and the last of each span, all of them when few', () => {
+    const points = Array.from({ length: 100 }, (_, i) => ({
+      time: new Date(H0 + i * HOUR).toISOString(),
+      value: String(i),
+      performance: String(i),
+    }));
+    expect(thinPoints(points, 200)).toBe(points);
+    const thin = thinPoints(points, 10);
+    expect(thin.length).toBeLessThanOrEqual(11);
+    expect(thin[0]).toBe(points[0]);
+    expect(thin.at(-1)).toBe(points[99]);
+    expect(thin.map((p) => Number(p.value))).toEqual([...thin.map((p) => Number(p.value))].sort((a, b) => a - b));
   });
 });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Dec, STORED_DECIMALS } from '../decimal';
+import { fromFixed18, toFixed18 } from './fixed';
 import type { StatsFill } from './round-trips';
 
 const HOUR = 3_600_000;
@@ -79,16 +80,25 @@ function fillChanges(fills: StatsFill[]): Map<string, Dec> | null {
 }
 
 /**
- * Deposits and withdrawals of one broker: between two snapshots, whatever its holdings changed by that its fills do
+ * Deposits and withdrawals of one broker (the snapshots are all its own): between two snapshots, whatever its holdings changed by that its fills do
  * not explain. Smaller than 1 USDT and 0.1 % of the balance, it is rounding or dust, not a transfer.
  */
 export function detectFlows(snapshots: Snapshot[], fills: StatsFill[]): BalanceFlow[] {
   const taken = snapshots.filter((s) => s.holdings && s.value !== null).sort((a, b) => a.time - b.time);
   const flows: BalanceFlow[] = [];
+  const brokerId = taken[0]?.brokerId;
+  const own = fills.filter((f) => f.brokerId === brokerId).sort((a, b) => a.time - b.time);
+  // The fills are walked once alongside the snapshots: a year of hourly snapshots and 100,000 fills stay linear.
+  let next = 0;
+  while (next < own.length && own[next].time <= (taken[0]?.time ?? 0)) next++;
   for (let i = 1; i < taken.length; i++) {
     const before = taken[i - 1];
     const after = taken[i];
-    const between = fills.filter((f) => f.brokerId === after.brokerId && f.time > before.time && f.time <= after.time);
+    const between: StatsFill[] = [];
+    while (next < own.length && own[next].time <= after.time) {
+      if (own[next].time > before.time) between.push(own[next]);
+      next++;
+    }
     const changes = fillChanges(between);
     if (!changes) continue;
     const assets = new Set([...Object.keys(before.holdings!), ...Object.keys(after.holdings!), ...changes.keys()]);
@@ -129,7 +139,11 @@ export function missingHours(
 ): BalanceHistory['missing'] {
   const missing: BalanceHistory['missing'] = [];
   const byBroker = new Map<number, Snapshot[]>();
-  for (const s of snapshots) byBroker.set(s.brokerId, [...(byBroker.get(s.brokerId) ?? []), s]);
+  for (const s of snapshots) {
+    const list = byBroker.get(s.brokerId);
+    if (list) list.push(s);
+    else byBroker.set(s.brokerId, [s]);
+  }
   for (const [brokerId, list] of byBroker) {
     const hours = new Map(list.filter((s) => s.key.startsWith('hour:')).map((s) => [Math.floor(s.time / HOUR), s]));
     const first = Math.max(Math.floor(from / HOUR), Math.floor(list[0].time / HOUR));
@@ -174,7 +188,9 @@ export function balanceHistory(
     for (const s of snapshots) {
       if (!s.key.startsWith('hour:') || s.value === null) continue;
       const hour = Math.floor(s.time / HOUR) * HOUR;
-      hours.set(hour, [...(hours.get(hour) ?? []), s]);
+      const list = hours.get(hour);
+      if (list) list.push(s);
+      else hours.set(hour, [s]);
     }
     points = [...hours]
       .filter(([, list]) => new Set(list.map((s) => s.brokerId)).size === brokers.size)
@@ -185,12 +201,55 @@ export function balanceHistory(
         value: list.reduce((sum, s) => sum.plus(s.value!), Dec(0)),
       }));
   }
+  let flowed = Dec(0);
+  let nextFlow = 0;
   return {
     points: points.map((p) => {
-      const flowed = flows.filter((f) => Date.parse(f.time) <= p.at).reduce((sum, f) => sum.plus(f.valueUsd), Dec(0));
+      // Points and flows are both in time order: the flows so far are summed once each.
+      while (nextFlow < flows.length && Date.parse(flows[nextFlow].time) <= p.at) {
+        flowed = flowed.plus(flows[nextFlow].valueUsd);
+        nextFlow++;
+      }
       return { time: new Date(p.time).toISOString(), value: out(p.value), performance: out(p.value.minus(flowed)) };
     }),
     missing,
     flows,
   };
+}
+
+/**
+ * The part of a whole history (computed from the first snapshot on) that falls in [from, to): its points, with a
+ * performance that leaves out only the transfers made since `from`, its missing hours and its transfers.
+ */
+export function historyBetween(whole: BalanceHistory, from: number, to: number): BalanceHistory {
+  const inPeriod = (time: string) => {
+    const t = Date.parse(time);
+    return t >= from && t < to;
+  };
+  const before = whole.flows
+    .filter((f) => Date.parse(f.time) < from)
+    .reduce((sum, f) => sum + toFixed18(f.valueUsd), 0n);
+  return {
+    points: whole.points
+      .filter((p) => inPeriod(p.time))
+      .map((p) => (before === 0n ? p : { ...p, performance: fromFixed18(toFixed18(p.performance) + before) })),
+    missing: whole.missing.filter((m) => inPeriod(m.time)),
+    flows: whole.flows.filter((f) => inPeriod(f.time)),
+  };
+}
+
+/**
+ * At most `max` points for a chart: the period cut in `max` equal spans, the last point of each kept (a year of
+ * hourly snapshots is 8,760 points, more than a chart's width shows). The first point is kept too: max + 1 at most.
+ */
+export function thinPoints(points: BalanceHistory['points'], max: number): BalanceHistory['points'] {
+  if (points.length <= max) return points;
+  const first = Date.parse(points[0].time);
+  const span = (Date.parse(points[points.length - 1].time) - first) / max || 1;
+  const bucketOf = (i: number) => Math.min(max - 1, Math.floor((Date.parse(points[i].time) - first) / span));
+  const kept: BalanceHistory['points'] = [points[0]];
+  for (let i = 1; i < points.length; i++) {
+    if (i === points.length - 1 || bucketOf(i + 1) !== bucketOf(i)) kept.push(points[i]);
+  }
+  return kept;
 }

@@ -4,15 +4,15 @@ import type { StatsFill } from './round-trips';
 export type TradeSource = 'manual' | 'strategy' | 'webhook';
 
 /**
- * A user's fills, oldest first, up to `to`: everything the exchange filled, whatever became of the order since (a
- * limit order cancelled after a partial fill counts for what it filled). Every fill before the period is read too,
- * since a round trip closed in the period may have opened before it. Each fill's origin keeps lots apart: an
+ * A user's fills, oldest first: everything the exchange filled, whatever became of the order since (a limit order
+ * cancelled after a partial fill counts for what it filled). Every fill before a period is read too, since a round
+ * trip closed in it may have opened before it. Each fill's origin keeps lots apart: an
  * activation, a webhook source, or manual.
  */
 export async function userFills(
   db: Knex,
   userId: number,
-  filters: { brokerId?: number; source?: TradeSource; to?: Date },
+  filters: { brokerId?: number; source?: TradeSource },
 ): Promise<StatsFill[]> {
   const rows: {
     id: string;
@@ -36,7 +36,6 @@ export async function userFills(
     .modify((q) => {
       if (filters.brokerId !== undefined) q.where('t.broker_id', filters.brokerId);
       if (filters.source) q.where('t.source', filters.source);
-      if (filters.to) q.whereRaw('coalesce(t.executed_at, t.created_at) < ?', [filters.to]);
     })
     .orderByRaw('coalesce(t.executed_at, t.created_at), t.id')
     .select(

@@ -1,4 +1,4 @@
-import { Dec, STORED_DECIMALS } from '../decimal';
+import { divFixed18, fixedOf, fixedToNumber, fromFixed18, toFixed18 } from './fixed';
 import type { RoundTrip } from './round-trips';
 import { SUMMARY_CURRENCY, summarize, type StatsSummary } from './summary';
 
@@ -14,22 +14,22 @@ export interface OriginStats extends StatsSummary {
   lastTradeAt: string | null;
 }
 
-const out = (value: Dec) => value.toDecimalPlaces(STORED_DECIMALS, Dec.ROUND_HALF_EVEN).toFixed();
 const quoteOf = (symbol: string) => symbol.split('/')[1]?.split(':')[0] ?? '';
 
 /** Entry cost held at once, at its highest: entries add their cost, exits take it back (exits first at a tie). */
-export function peakCommitted(trips: RoundTrip[]): Dec {
-  const events: [number, Dec][] = [];
+export function peakCommitted(trips: RoundTrip[]): bigint {
+  // [time, change, 0 for an exit | 1 for an entry]: sorted on numbers, exits before entries at the same time.
+  const events: [number, bigint, number][] = [];
   for (const trip of trips) {
-    const cost = Dec(trip.quantity).times(trip.entryPrice);
-    events.push([trip.entryTime, cost], [trip.exitTime, cost.neg()]);
+    const { cost } = fixedOf(trip);
+    events.push([trip.entryTime, cost, 1], [trip.exitTime, -cost, 0]);
   }
-  events.sort((a, b) => a[0] - b[0] || a[1].comparedTo(b[1]));
-  let held = Dec(0);
-  let peak = Dec(0);
+  events.sort((a, b) => a[0] - b[0] || a[2] - b[2]);
+  let held = 0n;
+  let peak = 0n;
   for (const [, change] of events) {
-    held = held.plus(change);
-    if (held.gt(peak)) peak = held;
+    held += change;
+    if (held > peak) peak = held;
   }
   return peak;
 }
@@ -40,11 +40,13 @@ export function summarizeByOrigin(
   from: number,
   to: number,
   open: { origin: string; since: number }[] = [],
+  kinds: string[] = ['manual', 'strategy', 'webhook'],
   now = Date.now(),
 ): OriginStats[] {
   const byOrigin = new Map<string, RoundTrip[]>();
   for (const trip of trips) {
     if (trip.exitTime < from || trip.exitTime >= to) continue;
+    if (!kinds.includes(trip.origin.split(':', 1)[0])) continue;
     const list = byOrigin.get(trip.origin) ?? [];
     list.push(trip);
     byOrigin.set(trip.origin, list);
@@ -56,10 +58,11 @@ export function summarizeByOrigin(
     return {
       origin,
       ...summary,
-      committedCapital: committed.isZero() ? null : out(committed),
-      returnPct: committed.isZero()
-        ? null
-        : Dec(summary.realizedPnl).div(committed).times(100).toDecimalPlaces(2).toNumber(),
+      committedCapital: committed === 0n ? null : fromFixed18(committed),
+      returnPct:
+        committed === 0n
+          ? null
+          : Math.round(fixedToNumber(divFixed18(toFixed18(summary.realizedPnl) * 100n, committed)) * 100) / 100,
       lastTradeAt: new Date(last).toISOString(),
     };
   });
@@ -70,7 +73,7 @@ const DAY = 86_400_000;
 export interface PnlSeries {
   /** Realised P&L per UTC day (the day a round trip closed), USDT-quoted trips only, days without a trip left out. */
   days: { day: string; pnl: string }[];
-  /** Each origin's realised P&L cumulated at each of its trips' closes. */
+  /** Each origin's realised P&L cumulated, at the last close of each UTC day it traded. */
   cumulative: { origin: string; points: { time: number; pnl: string }[] }[];
 }
 
@@ -78,18 +81,25 @@ export function pnlSeries(trips: RoundTrip[], from: number, to: number): PnlSeri
   const inPeriod = trips
     .filter((t) => t.exitTime >= from && t.exitTime < to && quoteOf(t.symbol) === SUMMARY_CURRENCY)
     .sort((a, b) => a.exitTime - b.exitTime);
-  const days = new Map<number, Dec>();
-  const cumulative = new Map<string, { total: Dec; points: { time: number; pnl: string }[] }>();
+  const days = new Map<number, bigint>();
+  const cumulative = new Map<string, { total: bigint; points: { time: number; pnl: bigint; day: number }[] }>();
   for (const trip of inPeriod) {
     const day = Math.floor(trip.exitTime / DAY) * DAY;
-    days.set(day, (days.get(day) ?? Dec(0)).plus(trip.realizedPnl));
-    const line = cumulative.get(trip.origin) ?? { total: Dec(0), points: [] };
-    line.total = line.total.plus(trip.realizedPnl);
-    line.points.push({ time: trip.exitTime, pnl: out(line.total) });
+    const { pnl } = fixedOf(trip);
+    days.set(day, (days.get(day) ?? 0n) + pnl);
+    const line = cumulative.get(trip.origin) ?? { total: 0n, points: [] };
+    line.total += pnl;
+    // One point per origin and day (its last trip's), enough for a chart and small over a year of trades.
+    const last = line.points[line.points.length - 1];
+    if (last && last.day === day) Object.assign(last, { time: trip.exitTime, pnl: line.total });
+    else line.points.push({ time: trip.exitTime, pnl: line.total, day });
     cumulative.set(trip.origin, line);
   }
   return {
-    days: [...days].map(([day, pnl]) => ({ day: new Date(day).toISOString().slice(0, 10), pnl: out(pnl) })),
-    cumulative: [...cumulative].map(([origin, line]) => ({ origin, points: line.points })),
+    days: [...days].map(([day, pnl]) => ({ day: new Date(day).toISOString().slice(0, 10), pnl: fromFixed18(pnl) })),
+    cumulative: [...cumulative].map(([origin, line]) => ({
+      origin,
+      points: line.points.map((p) => ({ time: p.time, pnl: fromFixed18(p.pnl) })),
+    })),
   };
 }

@@ -1,4 +1,5 @@
-import { Dec, decimalFromFloat, STORED_DECIMALS } from '../decimal';
+import { decimalFromFloat } from '../decimal';
+import { divFixed18, fixedOf, fixedToNumber, fromFixed18 } from './fixed';
 import { exposurePct, maxDrawdown, tradeOutcomes } from './outcomes';
 import type { RoundTrip } from './round-trips';
 
@@ -37,43 +38,51 @@ export interface ExposureContext {
 }
 
 const quoteOf = (symbol: string) => symbol.split('/')[1]?.split(':')[0] ?? '';
-const out = (value: Dec) => value.toDecimalPlaces(STORED_DECIMALS, Dec.ROUND_HALF_EVEN).toFixed();
 
 /** The figures of the round trips that closed between `from` and `to` (ms, `to` excluded), in exit order. */
 export function summarize(trips: RoundTrip[], from: number, to: number, context: ExposureContext = {}): StatsSummary {
   const inPeriod = trips.filter((t) => t.exitTime >= from && t.exitTime < to).sort((a, b) => a.exitTime - b.exitTime);
-  const main = inPeriod.filter((t) => quoteOf(t.symbol) === SUMMARY_CURRENCY);
-  const others = new Map<string, { trades: number; pnl: Dec }>();
+  const main: RoundTrip[] = [];
+  const others = new Map<string, { trades: number; pnl: bigint }>();
   for (const trip of inPeriod) {
     const currency = quoteOf(trip.symbol);
-    if (currency === SUMMARY_CURRENCY) continue;
-    const entry = others.get(currency) ?? { trades: 0, pnl: Dec(0) };
+    if (currency === SUMMARY_CURRENCY) {
+      main.push(trip);
+      continue;
+    }
+    const entry = others.get(currency) ?? { trades: 0, pnl: 0n };
     entry.trades += 1;
-    entry.pnl = entry.pnl.plus(trip.realizedPnl);
+    entry.pnl += fixedOf(trip).pnl;
     others.set(currency, entry);
   }
-  const pnl = main.reduce((sum, t) => sum.plus(t.realizedPnl), Dec(0));
-  const fees = main.reduce((sum, t) => sum.plus(t.fees), Dec(0));
+  let pnl = 0n;
+  let fees = 0n;
+  let largestWin: bigint | null = null;
+  let largestLoss: bigint | null = null;
+  const cumulated = [0];
+  for (const trip of main) {
+    const fixed = fixedOf(trip);
+    pnl += fixed.pnl;
+    fees += fixed.fees;
+    cumulated.push(fixedToNumber(pnl));
+    if (fixed.pnl > 0n && (largestWin === null || fixed.pnl > largestWin)) largestWin = fixed.pnl;
+    if (fixed.pnl < 0n && (largestLoss === null || fixed.pnl < largestLoss)) largestLoss = fixed.pnl;
+  }
   const outcomes = tradeOutcomes(main.map((t) => Number(t.realizedPnl)));
-  let running = Dec(0);
-  const cumulated = [0, ...main.map((t) => (running = running.plus(t.realizedPnl)).toNumber())];
-  const pnls = main.map((t) => Dec(t.realizedPnl));
-  const largestWin = pnls.filter((p) => p.gt(0)).reduce<Dec | null>((m, p) => (m && m.gte(p) ? m : p), null);
-  const largestLoss = pnls.filter((p) => p.lt(0)).reduce<Dec | null>((m, p) => (m && m.lte(p) ? m : p), null);
   return {
     currency: SUMMARY_CURRENCY,
-    realizedPnl: out(pnl),
-    fees: out(fees),
+    realizedPnl: fromFixed18(pnl),
+    fees: fromFixed18(fees),
     trades: outcomes.trades,
     wins: outcomes.wins,
     losses: outcomes.losses,
     winRate: outcomes.winRate,
     profitFactor: outcomes.profitFactor,
     maxDrawdown: decimalFromFloat(maxDrawdown(cumulated).abs),
-    averageTrade: main.length ? out(pnl.div(main.length)) : null,
-    largestWin: largestWin && out(largestWin),
-    largestLoss: largestLoss && out(largestLoss),
-    otherQuotes: [...others].map(([currency, o]) => ({ currency, trades: o.trades, realizedPnl: out(o.pnl) })),
+    averageTrade: main.length ? fromFixed18(divFixed18(pnl, BigInt(main.length) * 10n ** 18n)) : null,
+    largestWin: largestWin === null ? null : fromFixed18(largestWin),
+    largestLoss: largestLoss === null ? null : fromFixed18(largestLoss),
+    otherQuotes: [...others].map(([currency, o]) => ({ currency, trades: o.trades, realizedPnl: fromFixed18(o.pnl) })),
     exposurePct: exposureOf(trips, from, to, context),
   };
 }

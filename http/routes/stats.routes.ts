@@ -3,13 +3,13 @@ import { Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { Broker } from '../../core/db/models';
 import { ValidationError } from '../../core/errors';
-import { userFills } from '../../core/stats/fills';
 import { pnlSeries, summarizeByOrigin } from '../../core/stats/groups';
 import { originLabels, type OriginLabel } from '../../core/stats/origin-labels';
-import { matchRoundTrips, type RoundTrip, type StatsFill } from '../../core/stats/round-trips';
+import type { RoundTrip } from '../../core/stats/round-trips';
+import { statsCacheFor } from '../../core/stats/stats-cache';
 import { dailyCloses, riskRatios } from '../../core/stats/outcomes';
 import { SUMMARY_CURRENCY, summarize } from '../../core/stats/summary';
-import { balanceHistory, loadSnapshots } from '../../core/stats/balance-history';
+import { historyBetween, thinPoints } from '../../core/stats/balance-history';
 import { isoInstant, parse, z } from '../../core/validation';
 import { currentUser, tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
@@ -29,6 +29,8 @@ const periodQuery = z.object({
     .optional(),
   limit: z.coerce.number({ error: 'nombre attendu' }).int().min(1).max(5000, { error: '5000 au plus' }).default(500),
 });
+/** The balance curve's points at most (a chart is narrower; the figures are computed on every snapshot). */
+const CHART_POINTS = 2000;
 const LABELS = { brokerId: 'Broker', from: 'Début', to: 'Fin', source: 'Origine', origin: 'Origine', limit: 'Nombre' };
 
 /** Round trips of the CSV export and of the rows' trade lists, as the page shows them. */
@@ -71,6 +73,7 @@ const CSV_COLUMNS: [keyof ReturnType<typeof tripView>, string][] = [
  */
 export function statsRoutes(deps: AppDeps): Router {
   const router = Router();
+  const cache = statsCacheFor(deps.db);
 
   async function bounds(req: Request, res: Response) {
     const query = parse(periodQuery, req.query, LABELS);
@@ -83,26 +86,17 @@ export function statsRoutes(deps: AppDeps): Router {
 
   async function period(req: Request, res: Response) {
     const { query, from, to, userId } = await bounds(req, res);
-    const fills = await userFills(deps.db, userId, {
-      brokerId: query.brokerId,
-      source: query.source,
-      to: new Date(to),
-    });
-    const matched = matchRoundTrips(fills);
+    // Every fill is matched, the period's end aside: later fills never change an earlier round trip, and each figure
+    // keeps to the period itself (closed in it, open during it).
+    const { fills, matched } = await cache.matching(userId, { brokerId: query.brokerId, source: query.source });
     return { query, from, to, userId, fills, matched };
   }
 
   /** The balance curve from the snapshots the stats actor took (hourly and after fills), with its holes and transfers. */
   router.get('/balance', async (req, res) => {
     const { query, from, to, userId } = await bounds(req, res);
-    const [snapshots, fills] = await Promise.all([
-      loadSnapshots(deps.db, userId, { brokerId: query.brokerId, from, to }),
-      userFills(deps.db, userId, { brokerId: query.brokerId, to: new Date(to) }),
-    ]);
-    res.json({
-      currency: SUMMARY_CURRENCY,
-      ...balanceHistory(snapshots, fills, { single: query.brokerId !== undefined, from, to }),
-    });
+    const history = historyBetween(await cache.balance(userId, query.brokerId), from, to);
+    res.json({ currency: SUMMARY_CURRENCY, ...history, points: thinPoints(history.points, CHART_POINTS) });
   });
 
   async function labelled(userId: number, origins: string[]) {
@@ -115,9 +109,7 @@ export function statsRoutes(deps: AppDeps): Router {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       ...summarize(matched.roundTrips, from, to, { open: matched.open, firstFill: fills[0]?.time }),
-      ...(query.source
-        ? { sharpe: null, sortino: null }
-        : await balanceRatios(userId, query.brokerId, from, to, fills)),
+      ...(query.source ? { sharpe: null, sortino: null } : await balanceRatios(userId, query.brokerId, from, to)),
       unvaluedFees: matched.unvaluedFees.length,
     });
   });
@@ -126,15 +118,8 @@ export function statsRoutes(deps: AppDeps): Router {
    * Sharpe and Sortino of the account's daily balance without its deposits and withdrawals (every origin's trades
    * together: a balance is not split by origin), as the backtests compute them on their equity.
    */
-  async function balanceRatios(
-    userId: number,
-    brokerId: number | undefined,
-    from: number,
-    to: number,
-    fills: StatsFill[],
-  ) {
-    const snapshots = await loadSnapshots(deps.db, userId, { brokerId, from, to });
-    const { points } = balanceHistory(snapshots, fills, { single: brokerId !== undefined, from, to });
+  async function balanceRatios(userId: number, brokerId: number | undefined, from: number, to: number) {
+    const { points } = historyBetween(await cache.balance(userId, brokerId), from, to);
     const performance = points.map((p) => Number(p.performance));
     return riskRatios(
       dailyCloses(
@@ -146,9 +131,7 @@ export function statsRoutes(deps: AppDeps): Router {
 
   async function byOrigin(req: Request, res: Response, kinds: string[]) {
     const { from, to, userId, matched } = await period(req, res);
-    const rows = summarizeByOrigin(matched.roundTrips, from, to, matched.open).filter((r) =>
-      kinds.includes(r.origin.split(':')[0]),
-    );
+    const rows = summarizeByOrigin(matched.roundTrips, from, to, matched.open, kinds);
     const labels = await labelled(
       userId,
       rows.map((r) => r.origin),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { userFills } from '../../core/stats/fills';
-import { matchRoundTrips } from '../../core/stats/round-trips';
+import { statsCacheFor } from '../../core/stats/stats-cache';
 import { valueHoldings } from '../../core/stats/valuation';
 import { Broker, Trade } from '../../core/db/models';
 import { NotFoundError, ValidationError } from '../../core/errors';
@@ -188,8 +187,8 @@ export function tradesRoutes(deps: Pick<AppDeps, 'db'>): Router {
     const brokerIds = [...new Set(filled.map((t) => t.brokerId!))];
     const pnl = new Map<number, string>();
     for (const brokerId of brokerIds) {
-      const fills = await userFills(deps.db, currentUser(res).id, { brokerId });
-      for (const [id, value] of matchRoundTrips(fills).fillPnl) pnl.set(id, value);
+      const { matched } = await statsCacheFor(deps.db).matching(currentUser(res).id, { brokerId });
+      for (const [id, value] of matched.fillPnl) pnl.set(id, value);
     }
     res.json(trades.map((t) => ({ ...t, realizedPnl: pnl.get(t.id) ?? null })));
   });

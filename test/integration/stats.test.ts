@@ -109,3 +109,36 @@ it('filters by origin and broker, and names a bad field', async () => {
   expect((await other.get('/api/stats/summary').expect(200)).body).toMatchObject({ trades: 0 });
   expect((await other.get(`/api/stats/summary?brokerId=${brokerId}`)).status).toBe(404);
 });
+
+it('counts a fill recorded or corrected after the figures were read, at the next call', async () => {
+  const before = await summary(`brokerId=${brokerId}`);
+  const at = new Date(T0 + 20 * HOUR);
+  const trade = (side: 'buy' | 'sell', price: string) => ({
+    user_id: userId,
+    broker_id: brokerId,
+    source: 'manual',
+    symbol: 'ETH/USDT',
+    side,
+    type: 'market',
+    quantity: '1',
+    filled_quantity: '1',
+    average_price: price,
+    status: 'closed',
+    executed_at: at,
+    created_at: at,
+  });
+  const [, sell] = await app
+    .db('trades')
+    .insert([trade('buy', '100'), trade('sell', '105')])
+    .returning('id');
+  const after = await summary(`brokerId=${brokerId}`);
+  expect(after.trades).toBe(before.trades + 1);
+  expect(Dec(after.realizedPnl).minus(before.realizedPnl).toFixed()).toBe('5');
+  // The exchange's fill corrected (as the broker actor records it: with its update time).
+  await app.db('trades').where({ id: sell.id }).update({ average_price: '104', updated_at: new Date() });
+  expect(
+    Dec((await summary(`brokerId=${brokerId}`)).realizedPnl)
+      .minus(before.realizedPnl)
+      .toFixed(),
+  ).toBe('4');
+});

@@ -1,0 +1,128 @@
+import type { Knex } from 'knex';
+import { INSTANT_RANGE } from '../validation';
+import { balanceHistory, loadSnapshots, type BalanceHistory } from './balance-history';
+import { userFills, type TradeSource } from './fills';
+import { matchRoundTrips, type MatchResult, type StatsFill } from './round-trips';
+
+const HOUR = 3_600_000;
+/** A whole history ends before the last instant the API accepts. */
+const END_OF_TIME = INSTANT_RANGE.max;
+
+/**
+ * The statistics' matching and balance history, kept per user and filter while nothing they are made of changed, so
+ * that the page's five calls (and its reloads) match a year of fills once instead of five times. What "changed" means
+ * is a fingerprint of the rows read (their count, newest id and update, and the origins a deletion clears), asked of
+ * PostgreSQL on every call (the calls of one page load, arriving together, share one). An entry is rebuilt from the
+ * rows, never patched, so a cached answer is the answer the rows give.
+ */
+export class StatsCache {
+  private readonly entries = new Map<string, { fingerprint: string; value: Promise<unknown> }>();
+  private readonly fingerprints = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly options: { entries?: number } = {},
+  ) {}
+
+  /** Every fill of the user (of one broker, one origin kind), matched into round trips. */
+  matching(userId: number, filters: { brokerId?: number; source?: TradeSource }) {
+    const key = `m|${userId}|${filters.brokerId ?? ''}|${filters.source ?? ''}`;
+    return this.cached(
+      key,
+      () => this.tradesFingerprint(userId, filters),
+      async () => {
+        const fills = await userFills(this.db, userId, filters);
+        return { fills, matched: matchRoundTrips(fills) };
+      },
+    ) as Promise<{ fills: StatsFill[]; matched: MatchResult }>;
+  }
+
+  /** The whole balance history of the user's brokers (or one), to be cut to a period with historyBetween. */
+  balance(userId: number, brokerId?: number): Promise<BalanceHistory> {
+    const key = `b|${userId}|${brokerId ?? ''}`;
+    return this.cached(
+      key,
+      async () =>
+        `${await this.snapshotsFingerprint(userId, brokerId)}|${await this.tradesFingerprint(userId, { brokerId })}`,
+      async () => {
+        const [snapshots, { fills }] = await Promise.all([
+          loadSnapshots(this.db, userId, { brokerId, from: 0, to: END_OF_TIME }),
+          this.matching(userId, { brokerId }),
+        ]);
+        return balanceHistory(snapshots, fills, { single: brokerId !== undefined, from: 0, to: END_OF_TIME });
+      },
+    ) as Promise<BalanceHistory>;
+  }
+
+  private async cached(key: string, fingerprintOf: () => Promise<string>, build: () => Promise<unknown>) {
+    const fingerprint = await this.memoFingerprint(key, fingerprintOf);
+    const hit = this.entries.get(key);
+    if (hit && hit.fingerprint === fingerprint) {
+      // Most recently used last, so that the first is the one to evict.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value;
+    }
+    const value = build();
+    const entry = { fingerprint, value };
+    this.entries.set(key, entry);
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    const max = this.options.entries ?? 50;
+    while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+
+  /** A fingerprint being asked is shared by the calls that come meanwhile (a page's calls arrive together). */
+  private memoFingerprint(key: string, compute: () => Promise<string>): Promise<string> {
+    const pending = this.fingerprints.get(key);
+    if (pending) return pending;
+    const value = compute().finally(() => this.fingerprints.delete(key));
+    this.fingerprints.set(key, value);
+    return value;
+  }
+
+  private async tradesFingerprint(userId: number, filters: { brokerId?: number; source?: TradeSource }) {
+    const row = await this.db('trades as t')
+      .leftJoin('webhooks as w', 'w.id', 't.webhook_id')
+      .where('t.user_id', userId)
+      .whereNotNull('t.broker_id')
+      .where('t.filled_quantity', '>', 0)
+      .whereNotNull('t.average_price')
+      .modify((q) => {
+        if (filters.brokerId !== undefined) q.where('t.broker_id', filters.brokerId);
+        if (filters.source) q.where('t.source', filters.source);
+      })
+      .first(
+        this.db.raw(
+          `count(*) || '|' || coalesce(max(t.id), 0) || '|' || coalesce(max(t.updated_at)::text, '') || '|' ||
+           count(t.active_strategy_id) || '|' || count(w.source_id) as fingerprint`,
+        ),
+      );
+    return String(row.fingerprint);
+  }
+
+  /** The snapshots' count and newest row, and the hour: an hour nobody valued becomes missing once it has passed. */
+  private async snapshotsFingerprint(userId: number, brokerId?: number) {
+    const row = await this.db('balance_snapshots')
+      .where('user_id', userId)
+      .modify((q) => {
+        if (brokerId !== undefined) q.where('broker_id', brokerId);
+      })
+      .first(this.db.raw(`count(*) || '|' || coalesce(max(id), 0) as fingerprint`));
+    return `${row.fingerprint}|${Math.floor(Date.now() / HOUR)}`;
+  }
+}
+
+const caches = new WeakMap<Knex, StatsCache>();
+
+/** One cache per database handle (per process): every route that reads the statistics shares it. */
+export function statsCacheFor(db: Knex): StatsCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new StatsCache(db);
+    caches.set(db, cache);
+  }
+  return cache;
+}
