@@ -11,9 +11,9 @@ const END_OF_TIME = INSTANT_RANGE.max;
 /**
  * The statistics' matching and balance history, kept per user and filter while nothing they are made of changed, so
  * that the page's five calls (and its reloads) match a year of fills once instead of five times. What "changed" means
- * is a fingerprint of the rows read (their count, newest id and update, and the origins a deletion clears), asked of
- * PostgreSQL on every call (the calls of one page load, arriving together, share one). An entry is rebuilt from the
- * rows, never patched, so a cached answer is the answer the rows give.
+ * is the newest change stamp of the user's trades and their newest snapshot, one index lookup each, asked on every
+ * call (the calls of one page load, arriving together, share one). An entry is rebuilt from the rows, never patched,
+ * so a cached answer is the answer the rows give.
  */
 export class StatsCache {
   private readonly entries = new Map<string, { fingerprint: string; value: Promise<unknown> }>();
@@ -29,7 +29,7 @@ export class StatsCache {
     const key = `m|${userId}|${filters.brokerId ?? ''}|${filters.source ?? ''}`;
     return this.cached(
       key,
-      () => this.tradesFingerprint(userId, filters),
+      () => this.tradesFingerprint(userId),
       async () => {
         const fills = await userFills(this.db, userId, filters);
         return { fills, matched: matchRoundTrips(fills) };
@@ -42,8 +42,7 @@ export class StatsCache {
     const key = `b|${userId}|${brokerId ?? ''}`;
     return this.cached(
       key,
-      async () =>
-        `${await this.snapshotsFingerprint(userId, brokerId)}|${await this.tradesFingerprint(userId, { brokerId })}`,
+      async () => (await Promise.all([this.snapshotsFingerprint(userId), this.tradesFingerprint(userId)])).join('|'),
       async () => {
         const [snapshots, { fills }] = await Promise.all([
           loadSnapshots(this.db, userId, { brokerId, from: 0, to: END_OF_TIME }),
@@ -83,35 +82,16 @@ export class StatsCache {
     return value;
   }
 
-  private async tradesFingerprint(userId: number, filters: { brokerId?: number; source?: TradeSource }) {
-    const row = await this.db('trades as t')
-      .leftJoin('webhooks as w', 'w.id', 't.webhook_id')
-      .where('t.user_id', userId)
-      .whereNotNull('t.broker_id')
-      .where('t.filled_quantity', '>', 0)
-      .whereNotNull('t.average_price')
-      .modify((q) => {
-        if (filters.brokerId !== undefined) q.where('t.broker_id', filters.brokerId);
-        if (filters.source) q.where('t.source', filters.source);
-      })
-      .first(
-        this.db.raw(
-          `count(*) || '|' || coalesce(max(t.id), 0) || '|' || coalesce(max(t.updated_at)::text, '') || '|' ||
-           count(t.active_strategy_id) || '|' || count(w.source_id) as fingerprint`,
-        ),
-      );
-    return String(row.fingerprint);
+  /** The newest stamp of the user's trades (migration 013): any insert or update of one changes it. */
+  private async tradesFingerprint(userId: number) {
+    const row = await this.db('trades').where('user_id', userId).max('change_seq as seq').first();
+    return String(row?.seq ?? 0);
   }
 
-  /** The snapshots' count and newest row, and the hour: an hour nobody valued becomes missing once it has passed. */
-  private async snapshotsFingerprint(userId: number, brokerId?: number) {
-    const row = await this.db('balance_snapshots')
-      .where('user_id', userId)
-      .modify((q) => {
-        if (brokerId !== undefined) q.where('broker_id', brokerId);
-      })
-      .first(this.db.raw(`count(*) || '|' || coalesce(max(id), 0) as fingerprint`));
-    return `${row.fingerprint}|${Math.floor(Date.now() / HOUR)}`;
+  /** The newest snapshot, and the hour: an hour nobody valued becomes missing once it has passed. */
+  private async snapshotsFingerprint(userId: number) {
+    const row = await this.db('balance_snapshots').where('user_id', userId).max('id as id').first();
+    return `${row?.id ?? 0}|${Math.floor(Date.now() / HOUR)}`;
   }
 }
 

@@ -9,9 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../core/logger';
 import { takeDueSnapshots } from '../../core/stats/snapshots';
 import { BrokerRequests } from '../../queues/broker-client';
-import { listen, uniqueName } from '../helpers/app';
+import { Client, listen, uniqueName } from '../helpers/app';
 import { launchBrowser, registeredPage, screenshot, textOf } from '../helpers/browser';
-import { startTradingStack } from '../helpers/trading';
+import { binanceBroker, startTradingStack } from '../helpers/trading';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -60,10 +60,22 @@ describe('Statistiques page', () => {
     const [webhook] = await db('webhooks')
       .insert({ user_id: user.id, source_id: source.id, raw_body: '{}', status: 'processed' })
       .returning('id');
-    const trip = (ago: number, symbol: string, qty: string, buy: string, sell: string, origin: object) =>
+    // A Binance account of the same user on the fake Binance (0.5 BTC and 20,000 USDT), added as the page would.
+    const api = new Client(stack.app);
+    expect((await api.send('post', '/api/auth/login', { username, password: 'password-123' })).status).toBe(200);
+    const binance = await binanceBroker(api, 'Binance principal');
+    const trip = (
+      ago: number,
+      symbol: string,
+      qty: string,
+      buy: string,
+      sell: string,
+      origin: object,
+      brokerId: number = broker.id,
+    ) =>
       (['buy', 'sell'] as const).map((side, i) => ({
         user_id: user.id,
-        broker_id: broker.id,
+        broker_id: brokerId,
         symbol,
         side,
         type: 'market',
@@ -84,6 +96,8 @@ describe('Statistiques page', () => {
       ...trip(3.9 * DAY, 'ETH/USDT', '1', '1660', '1620', strategyOrigin),
       ...trip(3.5 * DAY, 'ETH/USDT', '2', '1610', '1640', strategyOrigin),
       ...trip(3.7 * DAY, 'BNB/USDT', '5', '210', '204', { source: 'webhook', webhook_id: webhook.id }),
+      // On Binance by hand: +30 − 2.63 of fees.
+      ...trip(4.4 * DAY, 'BTC/USDT', '0.05', '26000', '26600', { source: 'manual' }, binance),
     ]);
     // The trades are older than the snapshots: the paper balances did not follow them (they are written here), and
     // between two snapshots a trade the balances do not show would read as a transfer.
@@ -98,7 +112,7 @@ describe('Statistiques page', () => {
       // 1,000 USDT deposited a day and a half ago.
       if (hours === 36)
         await db('paper_balances').where({ broker_id: broker.id, asset: 'USDT' }).increment('free', 1000);
-      await takeDueSnapshots(deps, now - hours * HOUR, [Number(broker.id)]);
+      await takeDueSnapshots(deps, now - hours * HOUR, [Number(broker.id), binance]);
     }
     stack.fake.setPrice('BTCUSDT', '26000.00000000');
   }
@@ -126,11 +140,12 @@ describe('Statistiques page', () => {
     await page.getByRole('link', { name: 'Statistiques' }).click();
     await page.getByRole('heading', { name: 'Statistiques', exact: true }).waitFor();
     await page.getByTestId('stats-summary').waitFor();
-    // Manual +5 − 0.525 of fees; strategy +50 − 3.25, −40 − 3.28, +60 − 6.5; webhook −30 − 2.07: 29.375 in all.
-    expect(await page.getByTestId('stats-trades').getByTestId('value').textContent()).toBe('5');
-    expect(await textOf(page, 'stats-trades')).toContain('3 gagnants · 2 perdants');
-    expect(await page.getByTestId('stats-realizedPnl').getByTestId('value').textContent()).toMatch(/^29,38\sUSDT$/);
-    expect(await textOf(page, 'stats-winRate')).toContain('60 %');
+    // Manual +5 − 0.525 of fees (paper) and +30 − 2.63 (Binance); strategy +50 − 3.25, −40 − 3.28, +60 − 6.5;
+    // webhook −30 − 2.07: 56.745 in all, shown rounded half to even.
+    expect(await page.getByTestId('stats-trades').getByTestId('value').textContent()).toBe('6');
+    expect(await textOf(page, 'stats-trades')).toContain('4 gagnants · 2 perdants');
+    expect(await page.getByTestId('stats-realizedPnl').getByTestId('value').textContent()).toMatch(/^56,74\sUSDT$/);
+    expect(await textOf(page, 'stats-winRate')).toContain('66,67 %');
 
     // Sharpe of the daily balance without the deposit, worked out here from the curve the page draws.
     const { summary, balance } = await page.evaluate(async () => ({
@@ -153,7 +168,7 @@ describe('Statistiques page', () => {
     expect(await textOf(page, 'stats-flows')).toMatch(/: \S+ \S+ UTC Dépôt 1 000,00 USDT$/);
     const rows = page.getByTestId('stats-by-strategy').locator('tbody tr');
     expect(await rows.count()).toBe(2);
-    // Sorted by P&L, best first: the strategy (+56.97) before the manual trades (+4.475).
+    // Sorted by P&L, best first: the strategy (+56.97) before the manual trades of both brokers (+31.845).
     expect(await rows.first().textContent()).toContain(strategyName);
     await page.getByTestId('stats-by-strategy').getByTestId('sort-realizedPnl').click();
     expect(await rows.first().textContent()).toContain('Trading manuel');
@@ -189,6 +204,11 @@ describe('Statistiques page', () => {
     expect(csv).toContain('Alerte RSI');
 
     await page.getByTestId('stats-source').selectOption('');
+    await page.getByTestId('stats-broker').selectOption({ label: 'Binance principal' });
+    await page.getByTestId('stats-by-source').getByText('Aucune ligne pour ces filtres.').waitFor();
+    expect(await page.getByTestId('stats-trades').getByTestId('value').textContent()).toBe('1');
+    expect(await page.getByTestId('stats-realizedPnl').getByTestId('value').textContent()).toMatch(/^27,37\sUSDT$/);
+    await page.getByTestId('stats-broker').selectOption('');
     await page.getByTestId('stats-period-custom').click();
     await page.getByTestId('stats-from').fill('2026-11-20');
     await page.getByTestId('stats-to').fill('2026-11-10');

@@ -4,6 +4,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { Dec } from '../../core/decimal';
 import { signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
+import { filledTradeRow, type TestFill } from '../helpers/fills';
 import { createSource } from '../helpers/webhooks';
 
 let app: TestApp;
@@ -15,8 +16,6 @@ let sourceId: number;
 let strategyName: string;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 5, 10);
-
-type Fill = { at: number; side: 'buy' | 'sell'; qty: string; price: string; fee?: string; symbol: string };
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -49,25 +48,8 @@ beforeAll(async () => {
     .insert({ user_id: userId, source_id: sourceId, raw_body: '{}', status: 'processed' })
     .returning('id');
 
-  const insert = (fills: Fill[], origin: Record<string, unknown>) =>
-    app.db('trades').insert(
-      fills.map((f) => ({
-        user_id: userId,
-        broker_id: brokerId,
-        symbol: f.symbol,
-        side: f.side,
-        type: 'market',
-        quantity: f.qty,
-        filled_quantity: f.qty,
-        average_price: f.price,
-        fee: f.fee ?? null,
-        fee_currency: f.fee ? 'USDT' : null,
-        status: 'closed',
-        executed_at: new Date(f.at),
-        created_at: new Date(f.at),
-        ...origin,
-      })),
-    );
+  const insert = (fills: TestFill[], origin: Record<string, unknown>) =>
+    app.db('trades').insert(fills.map((f) => filledTradeRow(userId, brokerId, f, origin)));
   // Manual: +10 on day 0.
   await insert(
     [

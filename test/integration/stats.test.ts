@@ -4,6 +4,7 @@
 // trips worked out by hand. Periods, origins and brokers filter; another user's broker is a missing one.
 import { Dec } from '../../core/decimal';
 import { signedInClient, startTestApp, type Client, type TestApp } from '../helpers/app';
+import { filledTradeRow } from '../helpers/fills';
 
 let app: TestApp;
 let client: Client;
@@ -43,24 +44,7 @@ beforeAll(async () => {
   const me = (await client.get('/api/auth/me').expect(200)).body.user;
   userId = Number(me.id);
   brokerId = ((await client.get('/api/brokers').expect(200)).body as { id: number }[])[0].id;
-  await app.db('trades').insert(
-    FILLS.map((f, i) => ({
-      user_id: userId,
-      broker_id: brokerId,
-      source: 'manual',
-      symbol: f.symbol ?? 'BTC/USDT',
-      side: f.side,
-      type: 'market',
-      quantity: f.qty,
-      filled_quantity: f.qty,
-      average_price: f.price,
-      fee: f.fee ?? null,
-      fee_currency: f.feeCurrency ?? null,
-      status: 'closed',
-      executed_at: new Date(T0 + i * HOUR),
-      created_at: new Date(T0 + i * HOUR),
-    })),
-  );
+  await app.db('trades').insert(FILLS.map((f, i) => filledTradeRow(userId, brokerId, { ...f, at: T0 + i * HOUR })));
 });
 afterAll(() => app.close());
 

@@ -11,6 +11,7 @@ import * as webhooks from './009-webhooks';
 import * as unifiedMarketSymbols from './010-unified-market-symbols';
 import * as webhookIntake from './011-webhook-intake';
 import * as balanceSnapshots from './012-balance-snapshots';
+import * as tradesChangeSeq from './013-trades-change-seq';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010-unified-market-symbols': unifiedMarketSymbols,
   '011-webhook-intake': webhookIntake,
   '012-balance-snapshots': balanceSnapshots,
+  '013-trades-change-seq': tradesChangeSeq,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
