@@ -7,6 +7,7 @@
 import { loadConfig } from '../core/config';
 import { createDb, migrateLatest } from '../core/db/knex';
 import { createLogger } from '../core/logger';
+import { fromFixed18, mulFixed18, toFixed18 } from '../core/stats/fixed';
 import { takeDueSnapshots } from '../core/stats/snapshots';
 import { BrokerRequests } from '../queues/broker-client';
 import { signedInClient, uniqueName, type Client } from '../test/helpers/app';
@@ -51,6 +52,7 @@ async function seedHistory(stack: Stack, client: Client): Promise<void> {
   const trips = FILLS / 2;
   const step = YEAR / trips;
   const rows: Record<string, unknown>[] = [];
+  const brokerFills = new Map<number, { time: number; side: 'buy' | 'sell'; price: string; fee: string }[]>();
   for (let i = 0; i < trips; i++) {
     const activation = i % (ACTIVATIONS + 1);
     const origin =
@@ -69,6 +71,10 @@ async function seedHistory(stack: Stack, client: Client): Promise<void> {
       ['buy', entry, at],
       ['sell', exit, at + step / 2],
     ] as const) {
+      const fill = { time, side, price: price.toFixed(4), fee: (price * 0.5 * 0.001).toFixed(8) };
+      const own = brokerFills.get(Number(origin.broker_id)) ?? [];
+      own.push(fill);
+      brokerFills.set(Number(origin.broker_id), own);
       rows.push({
         user_id: userId,
         symbol: 'ETH/USDT',
@@ -76,8 +82,8 @@ async function seedHistory(stack: Stack, client: Client): Promise<void> {
         type: 'market',
         quantity: '0.5',
         filled_quantity: '0.5',
-        average_price: price.toFixed(4),
-        fee: (price * 0.5 * 0.001).toFixed(8),
+        average_price: fill.price,
+        fee: fill.fee,
         fee_currency: 'USDT',
         status: 'closed',
         executed_at: new Date(time),
@@ -89,17 +95,32 @@ async function seedHistory(stack: Stack, client: Client): Promise<void> {
   }
   await db.batchInsert('trades', rows.splice(0), 2000);
   const snapshots: Record<string, unknown>[] = [];
+  const half = toFixed18('0.5');
   for (const broker of brokers) {
+    // Holdings that follow the broker's fills exactly, valued at a wandering price: no transfer to find.
+    const fills = (brokerFills.get(Number(broker.id)) ?? []).sort((a, b) => a.time - b.time);
+    let usdt = toFixed18('5000');
+    let eth = toFixed18('50');
+    let next = 0;
     for (let t = start; t < Date.now() - HOUR; t += HOUR) {
-      // The same holdings valued at a wandering price: no transfer to find.
+      for (; next < fills.length && fills[next].time <= t; next++) {
+        const { side, price, fee } = fills[next];
+        const notional = mulFixed18(half, toFixed18(price));
+        usdt += (side === 'buy' ? -notional : notional) - toFixed18(fee);
+        eth += side === 'buy' ? half : -half;
+      }
       const price = (100 + Math.sin(t / (50 * HOUR)) * 20).toFixed(4);
+      const value = usdt + mulFixed18(eth, toFixed18(price));
       snapshots.push({
         user_id: userId,
         broker_id: broker.id,
         key: `hour:${new Date(t).toISOString().slice(0, 13)}`,
         time: new Date(t),
-        value_usdt: (5000 + 50 * Number(price)).toFixed(4),
-        holdings: JSON.stringify({ USDT: { total: '5000', priceUsd: '1' }, ETH: { total: '50', priceUsd: price } }),
+        value_usdt: fromFixed18(value),
+        holdings: JSON.stringify({
+          USDT: { total: fromFixed18(usdt), priceUsd: '1' },
+          ETH: { total: fromFixed18(eth), priceUsd: price },
+        }),
       });
       if (snapshots.length >= 2000) await db.batchInsert('balance_snapshots', snapshots.splice(0), 2000);
     }

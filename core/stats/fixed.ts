@@ -53,6 +53,8 @@ export const fixedToNumber = (value: bigint): number => Number(value) / Number(S
 /** A round trip's figures as fixed values, read once per trip however many routes sum them. */
 export interface FixedTrip {
   pnl: bigint;
+  /** The P&L as a float, for the ratios and the drawdown (which are floats wherever they are computed). */
+  pnlNumber: number;
   fees: bigint;
   /** What its entry cost: quantity × entry price. */
   cost: bigint;
@@ -65,6 +67,7 @@ export function fixedOf(trip: RoundTrip): FixedTrip {
   if (!found) {
     found = {
       pnl: toFixed18(trip.realizedPnl),
+      pnlNumber: Number(trip.realizedPnl),
       fees: toFixed18(trip.fees),
       cost: mulFixed18(toFixed18(trip.quantity), toFixed18(trip.entryPrice)),
     };

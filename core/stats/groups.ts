@@ -1,6 +1,6 @@
 import { divFixed18, fixedOf, fixedToNumber, fromFixed18, toFixed18 } from './fixed';
 import type { RoundTrip } from './round-trips';
-import { SUMMARY_CURRENCY, summarize, type StatsSummary } from './summary';
+import { byExit, quoteOf, SUMMARY_CURRENCY, summarize, type StatsSummary } from './summary';
 
 export interface OriginStats extends StatsSummary {
   origin: string;
@@ -13,8 +13,6 @@ export interface OriginStats extends StatsSummary {
   /** When its last round trip in the period closed (ISO), null without one. */
   lastTradeAt: string | null;
 }
-
-const quoteOf = (symbol: string) => symbol.split('/')[1]?.split(':')[0] ?? '';
 
 /** Entry cost held at once, at its highest: entries add their cost, exits take it back (exits first at a tie). */
 export function peakCommitted(trips: RoundTrip[]): bigint {
@@ -46,7 +44,7 @@ export function summarizeByOrigin(
   const byOrigin = new Map<string, RoundTrip[]>();
   for (const trip of trips) {
     if (trip.exitTime < from || trip.exitTime >= to) continue;
-    if (!kinds.includes(trip.origin.split(':', 1)[0])) continue;
+    if (!kinds.some((kind) => trip.origin.startsWith(kind))) continue;
     const list = byOrigin.get(trip.origin) ?? [];
     list.push(trip);
     byOrigin.set(trip.origin, list);
@@ -78,9 +76,9 @@ export interface PnlSeries {
 }
 
 export function pnlSeries(trips: RoundTrip[], from: number, to: number): PnlSeries {
-  const inPeriod = trips
-    .filter((t) => t.exitTime >= from && t.exitTime < to && quoteOf(t.symbol) === SUMMARY_CURRENCY)
-    .sort((a, b) => a.exitTime - b.exitTime);
+  const inPeriod = byExit(
+    trips.filter((t) => t.exitTime >= from && t.exitTime < to && quoteOf(t.symbol) === SUMMARY_CURRENCY),
+  );
   const days = new Map<number, bigint>();
   const cumulative = new Map<string, { total: bigint; points: { time: number; pnl: bigint; day: number }[] }>();
   for (const trip of inPeriod) {

@@ -79,12 +79,15 @@ export function riskRatios(values: number[], periodMs = DAY_MS): { sharpe: numbe
 }
 
 /** Share of [start, end) during which at least one of the intervals was open, in % (a backtest counts candles). */
-export function exposurePct(intervals: [number, number][], start: number, end: number): number {
+export function exposurePct(intervals: Iterable<readonly [number, number]>, start: number, end: number): number {
   if (end <= start) return 0;
-  const clipped = intervals
-    .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
+  const clipped: [number, number][] = [];
+  for (const [a, b] of intervals) {
+    const from = a > start ? a : start;
+    const to = b < end ? b : end;
+    if (to > from) clipped.push([from, to]);
+  }
+  clipped.sort((x, y) => x[0] - y[0]);
   let covered = 0;
   let reach = start;
   for (const [a, b] of clipped) {

@@ -37,11 +37,20 @@ export interface ExposureContext {
   now?: number;
 }
 
-const quoteOf = (symbol: string) => symbol.split('/')[1]?.split(':')[0] ?? '';
+const quotes = new Map<string, string>();
+/** The quote currency of a unified symbol (`BTC/USDT:USDT` → `USDT`), read once per symbol. */
+export function quoteOf(symbol: string): string {
+  let quote = quotes.get(symbol);
+  if (quote === undefined) {
+    quote = symbol.split('/')[1]?.split(':')[0] ?? '';
+    if (quotes.size < 10_000) quotes.set(symbol, quote);
+  }
+  return quote;
+}
 
 /** The figures of the round trips that closed between `from` and `to` (ms, `to` excluded), in exit order. */
 export function summarize(trips: RoundTrip[], from: number, to: number, context: ExposureContext = {}): StatsSummary {
-  const inPeriod = trips.filter((t) => t.exitTime >= from && t.exitTime < to).sort((a, b) => a.exitTime - b.exitTime);
+  const inPeriod = byExit(trips.filter((t) => t.exitTime >= from && t.exitTime < to));
   const main: RoundTrip[] = [];
   const others = new Map<string, { trades: number; pnl: bigint }>();
   for (const trip of inPeriod) {
@@ -60,15 +69,17 @@ export function summarize(trips: RoundTrip[], from: number, to: number, context:
   let largestWin: bigint | null = null;
   let largestLoss: bigint | null = null;
   const cumulated = [0];
+  const pnls: number[] = [];
   for (const trip of main) {
     const fixed = fixedOf(trip);
     pnl += fixed.pnl;
     fees += fixed.fees;
     cumulated.push(fixedToNumber(pnl));
+    pnls.push(fixed.pnlNumber);
     if (fixed.pnl > 0n && (largestWin === null || fixed.pnl > largestWin)) largestWin = fixed.pnl;
     if (fixed.pnl < 0n && (largestLoss === null || fixed.pnl < largestLoss)) largestLoss = fixed.pnl;
   }
-  const outcomes = tradeOutcomes(main.map((t) => Number(t.realizedPnl)));
+  const outcomes = tradeOutcomes(pnls);
   return {
     currency: SUMMARY_CURRENCY,
     realizedPnl: fromFixed18(pnl),
@@ -95,12 +106,15 @@ function exposureOf(trips: RoundTrip[], from: number, to: number, context: Expos
   for (const t of trips) if (t.entryTime < first) first = t.entryTime;
   for (const o of open) if (o.since < first) first = o.since;
   const start = Math.max(from, Number.isFinite(first) ? first : end);
-  return exposurePct(
-    [
-      ...trips.map((t): [number, number] => [t.entryTime, t.exitTime]),
-      ...open.map((o): [number, number] => [o.since, end]),
-    ],
-    start,
-    end,
-  );
+  const intervals: [number, number][] = trips.map((t) => [t.entryTime, t.exitTime]);
+  for (const o of open) intervals.push([o.since, end]);
+  return exposurePct(intervals, start, end);
+}
+
+/** Round trips in exit order; the matching gives them so already, and checking costs less than sorting. */
+export function byExit(trips: RoundTrip[]): RoundTrip[] {
+  for (let i = 1; i < trips.length; i++) {
+    if (trips[i].exitTime < trips[i - 1].exitTime) return trips.sort((a, b) => a.exitTime - b.exitTime);
+  }
+  return trips;
 }
