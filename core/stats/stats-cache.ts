@@ -16,12 +16,13 @@ const END_OF_TIME = INSTANT_RANGE.max;
  * so a cached answer is the answer the rows give.
  */
 export class StatsCache {
-  private readonly entries = new Map<string, { fingerprint: string; value: Promise<unknown> }>();
+  private readonly entries = new Map<string, { fingerprint: string; value: Promise<unknown>; size: number }>();
   private readonly fingerprints = new Map<string, Promise<string>>();
 
   constructor(
     private readonly db: Knex,
-    private readonly options: { entries?: number } = {},
+    /** `rows`: fills and snapshots held in all, beyond which the least recently used entries go (memory, not count). */
+    private readonly options: { entries?: number; rows?: number } = {},
   ) {}
 
   /** Every fill of the user (of one broker, one origin kind), matched into round trips. */
@@ -32,7 +33,7 @@ export class StatsCache {
       () => this.tradesFingerprint(userId),
       async () => {
         const fills = await userFills(this.db, userId, filters);
-        return { fills, matched: matchRoundTrips(fills) };
+        return { value: { fills, matched: matchRoundTrips(fills) }, size: fills.length };
       },
     ) as Promise<{ fills: StatsFill[]; matched: MatchResult }>;
   }
@@ -48,12 +49,17 @@ export class StatsCache {
           loadSnapshots(this.db, userId, { brokerId, from: 0, to: END_OF_TIME }),
           this.matching(userId, { brokerId }),
         ]);
-        return balanceHistory(snapshots, fills, { single: brokerId !== undefined, from: 0, to: END_OF_TIME });
+        const history = balanceHistory(snapshots, fills, { single: brokerId !== undefined, from: 0, to: END_OF_TIME });
+        return { value: history, size: snapshots.length };
       },
     ) as Promise<BalanceHistory>;
   }
 
-  private async cached(key: string, fingerprintOf: () => Promise<string>, build: () => Promise<unknown>) {
+  private async cached(
+    key: string,
+    fingerprintOf: () => Promise<string>,
+    build: () => Promise<{ value: unknown; size: number }>,
+  ) {
     const fingerprint = await this.memoFingerprint(key, fingerprintOf);
     const hit = this.entries.get(key);
     if (hit && hit.fingerprint === fingerprint) {
@@ -62,15 +68,33 @@ export class StatsCache {
       this.entries.set(key, hit);
       return hit.value;
     }
-    const value = build();
-    const entry = { fingerprint, value };
+    const built = build();
+    const entry = { fingerprint, value: built.then((b) => b.value), size: 0 };
     this.entries.set(key, entry);
-    value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
-    const max = this.options.entries ?? 50;
-    while (this.entries.size > max) this.entries.delete(this.entries.keys().next().value!);
-    return value;
+    built.then(
+      (b) => {
+        entry.size = b.size;
+        this.evict();
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    this.evict();
+    return entry.value;
+  }
+
+  private evict(): void {
+    const maxEntries = this.options.entries ?? 50;
+    const maxRows = this.options.rows ?? 300_000;
+    let rows = 0;
+    for (const entry of this.entries.values()) rows += entry.size;
+    // The newest entry stays, however large: it is the one being answered.
+    while (this.entries.size > 1 && (this.entries.size > maxEntries || rows > maxRows)) {
+      const [oldest, entry] = this.entries.entries().next().value!;
+      rows -= entry.size;
+      this.entries.delete(oldest);
+    }
   }
 
   /** A fingerprint being asked is shared by the calls that come meanwhile (a page's calls arrive together). */

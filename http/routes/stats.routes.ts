@@ -66,6 +66,10 @@ const CSV_COLUMNS: [keyof ReturnType<typeof tripView>, string][] = [
   ['realizedPnl', 'P&L réalisé'],
 ];
 
+/** Columns of names the user chose (a source, a strategy, a broker): never read as a formula by a spreadsheet. */
+const TEXT_COLUMNS = new Set<string>(['broker', 'originLabel', 'symbol']);
+const inert = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 /**
  * The Statistiques page's figures, from the user's own fills: round trips matched first in first out per broker,
  * pair and origin (core/stats/round-trips.ts), counted when they closed in the period. Every route reads the same
@@ -186,7 +190,7 @@ export function statsRoutes(deps: AppDeps): Router {
   router.get('/trades.csv', async (req, res) => {
     const { trips } = await tripViews(req, res);
     const csv = stringify(
-      trips.map((t) => CSV_COLUMNS.map(([key]) => t[key])),
+      trips.map((t) => CSV_COLUMNS.map(([key]) => (TEXT_COLUMNS.has(key) ? inert(String(t[key])) : t[key]))),
       { header: true, columns: CSV_COLUMNS.map(([, header]) => header), bom: true },
     );
     res.type('text/csv; charset=utf-8').attachment('aristobot-trades.csv').send(csv);

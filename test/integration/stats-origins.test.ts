@@ -156,6 +156,14 @@ it("lists an origin's round trips, newest first, and exports the same ones as CS
   const summary = await get('/api/stats/summary');
   expect(rows.reduce((sum, r) => sum.plus(r['P&L réalisé']), Dec(0)).toFixed()).toBe(summary.realizedPnl);
   expect(rows.map((r) => r.Origine)).toContain('Alerte RSI');
+  // A name that a spreadsheet would run as a formula is written as text.
+  await app.db('webhook_sources').where({ id: sourceId }).update({ name: '=HYPERLINK("http://x","Alerte RSI")' });
+  const renamed: Record<string, string>[] = parseCsv((await client.get('/api/stats/trades.csv').expect(200)).text, {
+    columns: true,
+    bom: true,
+  });
+  expect(renamed.map((r) => r.Origine)).toContain(`'=HYPERLINK("http://x","Alerte RSI")`);
+  await app.db('webhook_sources').where({ id: sourceId }).update({ name: 'Alerte RSI' });
 });
 
 it('names a bad origin, and keeps counting a deleted activation', async () => {
