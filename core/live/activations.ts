@@ -5,6 +5,8 @@ import { ConflictError } from '../errors';
 import { PAPER } from '../exchanges/catalog';
 import type { ActivationState } from '../db/models/active-strategy.model';
 import type { TradeView } from '../trading/orders';
+import { fixedOf, fromFixed18 } from '../stats/fixed';
+import { statsCacheFor } from '../stats/stats-cache';
 
 /** An activation's open position as the Trading BOT page shows it; decimals as strings. */
 export interface ActivationPositionView {
@@ -162,17 +164,11 @@ export async function activationViews(
     db<PositionRow>('positions')
       .where({ user_id: userId, status: 'open' })
       .whereIn('active_strategy_id', ids) as Promise<PositionRow[]>,
-    db('trades')
-      .where({ user_id: userId })
-      .whereIn('active_strategy_id', ids)
-      .groupBy('active_strategy_id')
-      .select('active_strategy_id', db.raw('coalesce(sum(profit_loss), 0)::text as pnl')) as Promise<
-      { active_strategy_id: number; pnl: string }[]
-    >,
+    realizedByActivation(db, userId),
     options.withTrades ? lastTrades(db, userId, ids) : Promise.resolve([]),
   ]);
   const positionOf = new Map(positions.map((p) => [Number(p.active_strategy_id), p]));
-  const pnlOf = new Map(pnls.map((p) => [Number(p.active_strategy_id), p.pnl]));
+  const pnlOf = pnls;
   return rows.map((row) => {
     const id = Number(row.id);
     const position = positionOf.get(id);
@@ -196,7 +192,7 @@ export async function activationViews(
       errorCount: row.error_count,
       lastCloseTime: iso(row.last_close_time),
       position: position ? positionOfActivation(position) : null,
-      realizedPnl: trimDecimal(pnlOf.get(id) ?? '0'),
+      realizedPnl: pnlOf.get(id) ?? '0',
     };
     if (options.withTrades) {
       view.trades = trades.filter((t) => Number(t.active_strategy_id) === id).map(tradeView);
@@ -291,4 +287,18 @@ export async function refuseWhileOpen(
       'POSITION_OPEN',
     );
   }
+}
+
+/**
+ * Each activation's realised P&L as the Statistiques page counts it: its fills matched first in first out (the same
+ * cached matching), so that the Trading BOT page and the statistics never disagree.
+ */
+async function realizedByActivation(db: Knex, userId: number): Promise<Map<number, string>> {
+  const { matched } = await statsCacheFor(db).matching(userId, { source: 'strategy' });
+  const sums = new Map<number, bigint>();
+  for (const trip of matched.roundTrips) {
+    const id = Number(trip.origin.slice('strategy:'.length));
+    if (Number.isSafeInteger(id)) sums.set(id, (sums.get(id) ?? 0n) + fixedOf(trip).pnl);
+  }
+  return new Map([...sums].map(([id, pnl]) => [id, fromFixed18(pnl)]));
 }

@@ -7,6 +7,7 @@ import { jobIds } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
 import { activate, activationBody, listMarket, ownRows } from '../helpers/activations';
 import { eventsChannel } from '../../core/realtime/publisher';
+import { filledTradeRow } from '../helpers/fills';
 import { signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
 import { until } from '../helpers/wait';
 
@@ -185,15 +186,17 @@ describe('the view', () => {
     const client = await signedInClient(app);
     const id = await activate(client);
     const positionId = await openPosition(client, id, { side: 'short', current_price: '19000', stop_loss: '21000' });
+    const { brokerId } = await app.db('active_strategies').where({ id }).first('broker_id as brokerId');
+    // Six round trips of 1 BTC bought at 100 and sold at 101.25: 7.5 realised, as the Statistiques page counts it.
     const trades = Array.from({ length: 12 }, (_, i) => ({
-      user_id: client.user!.id,
+      ...filledTradeRow(client.user!.id, Number(brokerId), {
+        at: Date.UTC(2026, 10, 1) + i * 60_000,
+        side: i % 2 ? 'sell' : 'buy',
+        qty: '1',
+        price: i % 2 ? '101.25' : '100',
+      }),
       active_strategy_id: id,
       source: 'strategy',
-      symbol: 'BTC/USDT',
-      side: i % 2 ? 'sell' : 'buy',
-      type: 'market',
-      status: 'closed',
-      profit_loss: i % 2 ? '1.25' : null,
     }));
     await app.db('trades').insert(trades);
     const view = (await client.get(`/api/active-strategies/${id}`).expect(200)).body;
