@@ -93,6 +93,7 @@ const order = { symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: '0.001'
  * Every id a body or a query string takes (`METHOD /path field`), with the proof that user B naming user A's row is
  * answered exactly like a row that does not exist, and writes and shows nothing.
  */
+const STATS_ROUTES = ['summary', 'by-strategy', 'by-webhook-source', 'pnl', 'trades', 'trades.csv', 'balance'];
 const ID_INPUTS: Record<string, IdInputProof> = {
   'POST /api/backtests strategyId': {
     own: strategyOf,
@@ -103,34 +104,13 @@ const ID_INPUTS: Record<string, IdInputProof> = {
     request: async (bob, id) =>
       bob.send('post', '/api/backtests', backtestBody(await strategyOf(bob), { brokerId: id })),
   },
-  'GET /api/stats/summary brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/summary?brokerId=${id}`),
-  },
-  'GET /api/stats/by-strategy brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/by-strategy?brokerId=${id}`),
-  },
-  'GET /api/stats/by-webhook-source brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/by-webhook-source?brokerId=${id}`),
-  },
-  'GET /api/stats/pnl brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/pnl?brokerId=${id}`),
-  },
-  'GET /api/stats/trades brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/trades?brokerId=${id}`),
-  },
-  'GET /api/stats/trades.csv brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/trades.csv?brokerId=${id}`),
-  },
-  'GET /api/stats/balance brokerId': {
-    own: brokerOf,
-    request: (bob, id) => bob.get(`/api/stats/balance?brokerId=${id}`),
-  },
+  // Every statistics route takes the same filters: another user's broker is a missing one on each.
+  ...Object.fromEntries(
+    STATS_ROUTES.map((route): [string, IdInputProof] => [
+      `GET /api/stats/${route} brokerId`,
+      { own: brokerOf, request: (bob, id) => bob.get(`/api/stats/${route}?brokerId=${id}`) },
+    ]),
+  ),
   'GET /api/trading/portfolio brokerId': {
     own: brokerOf,
     request: (bob, id) => bob.get(`/api/trading/portfolio?brokerId=${id}`),
