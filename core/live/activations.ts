@@ -160,7 +160,7 @@ export async function activationViews(
   const rows: ActivationRow[] = await query;
   if (!rows.length) return [];
   const ids = rows.map((r) => Number(r.id));
-  const [positions, pnls, trades] = await Promise.all([
+  const [positions, pnlOf, trades] = await Promise.all([
     db<PositionRow>('positions')
       .where({ user_id: userId, status: 'open' })
       .whereIn('active_strategy_id', ids) as Promise<PositionRow[]>,
@@ -168,7 +168,6 @@ export async function activationViews(
     options.withTrades ? lastTrades(db, userId, ids) : Promise.resolve([]),
   ]);
   const positionOf = new Map(positions.map((p) => [Number(p.active_strategy_id), p]));
-  const pnlOf = pnls;
   return rows.map((row) => {
     const id = Number(row.id);
     const position = positionOf.get(id);

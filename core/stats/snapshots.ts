@@ -82,7 +82,7 @@ async function snapshotOne(deps: SnapshotDeps, due: Due, now: number): Promise<'
       .ignore();
     return 'taken';
   } catch (error) {
-    deps.logger?.warn({ brokerId: due.brokerId, err: error }, 'balance snapshot: exchange not reached');
+    deps.logger?.warn({ brokerId: due.brokerId, err: error }, 'balance snapshot: the broker could not be valued');
     if (!due.hourly) return 'missing';
     const reason = error instanceof Error ? error.message.slice(0, 500) : String(error);
     await deps

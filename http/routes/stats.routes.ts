@@ -177,20 +177,20 @@ export function statsRoutes(deps: AppDeps): Router {
       .where('user_id', userId)
       .select('id', 'name');
     const names = new Map(brokers.map((b) => [Number(b.id), b.name]));
-    return { query, trips: trips.map((t) => tripView(t, labels.get(t.origin), names)) };
+    return { query, trips, view: (t: RoundTrip) => tripView(t, labels.get(t.origin), names) };
   }
 
   /** The round trips closed in the period, newest first, `limit` of them; `total` says how many there are. */
   router.get('/trades', async (req, res) => {
-    const { query, trips } = await tripViews(req, res);
-    res.json({ total: trips.length, trades: trips.slice(0, query.limit) });
+    const { query, trips, view } = await tripViews(req, res);
+    res.json({ total: trips.length, trades: trips.slice(0, query.limit).map(view) });
   });
 
   /** Every round trip closed in the period, as a spreadsheet reads it (UTC times, decimal points, a BOM for Excel). */
   router.get('/trades.csv', async (req, res) => {
-    const { trips } = await tripViews(req, res);
+    const { trips, view } = await tripViews(req, res);
     const csv = stringify(
-      trips.map((t) => CSV_COLUMNS.map(([key]) => (TEXT_COLUMNS.has(key) ? inert(String(t[key])) : t[key]))),
+      trips.map(view).map((t) => CSV_COLUMNS.map(([key]) => (TEXT_COLUMNS.has(key) ? inert(String(t[key])) : t[key]))),
       { header: true, columns: CSV_COLUMNS.map(([, header]) => header), bom: true },
     );
     res.type('text/csv; charset=utf-8').attachment('aristobot-trades.csv').send(csv);
