@@ -34,6 +34,7 @@ export const useStatsStore = defineStore('stats', () => {
   const errorField = ref<string | undefined>();
   const chosen = ref<OriginRow | null>(null);
   const chosenTrades = ref<{ total: number; trades: RoundTripView[] } | null>(null);
+  const chosenError = ref('');
 
   /** The query string of the current filters, as every route reads it. */
   const query = computed(() => {
@@ -92,7 +93,13 @@ export const useStatsStore = defineStore('stats', () => {
     const params = new URLSearchParams(query.value);
     params.set('origin', row.origin);
     params.set('limit', String(TRADES_SHOWN));
-    chosenTrades.value = await api('GET', `/api/stats/trades?${params}`);
+    chosenError.value = '';
+    try {
+      const trades = await api<{ total: number; trades: RoundTripView[] }>('GET', `/api/stats/trades?${params}`);
+      if (chosen.value === row) chosenTrades.value = trades;
+    } catch (e) {
+      if (chosen.value === row) chosenError.value = (e as Error).message;
+    }
   }
 
   function close(): void {
@@ -128,6 +135,7 @@ export const useStatsStore = defineStore('stats', () => {
     errorField,
     chosen,
     chosenTrades,
+    chosenError,
     csvUrl,
     load,
     setFilters,
