@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ExchangeClients } from '../core/exchanges/ccxt-client';
 import { RequestPacer } from '../core/exchanges/request-pacer';
 import { EventPublisher } from '../core/realtime/publisher';
@@ -6,6 +7,7 @@ import { backtestLimits, liveLimits } from '../core/sandbox/limits';
 import { SandboxPool } from '../core/sandbox/sandbox-pool';
 import { BrokerRequests } from '../queues/broker-client';
 import { openQueue } from '../queues/connection';
+import { openFlowProducer } from '../queues/sweep-jobs';
 import { QUEUES } from '../queues/names';
 import { backtestActor } from './backtest/backtest.actor';
 import { BrokerOperations } from './broker/broker.operations';
@@ -15,6 +17,8 @@ import { marketsActor, requestMissingMarkets } from './markets/markets.actor';
 import { runProcess } from './process';
 import { strategyActor, tickActor } from './strategy/strategy.actor';
 import { statsActor } from './stats/stats.actor';
+import { SweepCandles } from './sweep/sweep-run';
+import { sweepActor } from './sweep/sweep.actor';
 import { systemActor } from './system.actor';
 import { webhookActor } from './webhook/webhook.actor';
 
@@ -39,6 +43,9 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
   const strategyQueue = openQueue(QUEUES.strategy, config.REDIS_URL, prefix);
   const tickQueue = openQueue(QUEUES.tick, config.REDIS_URL, prefix);
   const webhookQueue = openQueue(QUEUES.webhook, config.REDIS_URL, prefix);
+  const flows = openFlowProducer(config.REDIS_URL, prefix);
+  const pacer = new RequestPacer(redis, prefix);
+  const backtestLimitsOf = (candles: number) => backtestLimits(config, candles);
   const host = await startActors(
     [
       systemActor({ db, redis, redisUrl: config.REDIS_URL, prefix, logger }),
@@ -49,14 +56,32 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
           redis,
           prefix,
           clients,
-          pacer: new RequestPacer(redis, prefix),
+          pacer,
           publisher,
           logger,
           sandbox,
-          limits: (candles) => backtestLimits(config, candles),
+          limits: backtestLimitsOf,
         }),
         concurrency: config.BACKTEST_CONCURRENCY,
       },
+      // Sweep runs share the backtests' sandbox and concurrency: one simulation per core, spread over every worker.
+      sweepActor(
+        {
+          db,
+          redis,
+          prefix,
+          clients,
+          pacer,
+          publisher,
+          logger,
+          sandbox,
+          limits: backtestLimitsOf,
+          flows,
+          candles: new SweepCandles(),
+          workerName: `${hostname()}:${process.pid}`,
+        },
+        config.BACKTEST_CONCURRENCY,
+      ),
       tickActor({ db, strategyQueue, tickQueue, replayMaxMs: config.HEARTBEAT_REPLAY_MAX_SECONDS * 1000 }),
       strategyActor({
         db,
@@ -116,6 +141,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
     await strategyQueue.close();
     await tickQueue.close();
     await webhookQueue.close();
+    await flows.close();
     await brokers.close();
     await markets.close();
     await subscriber.quit();

@@ -23,6 +23,7 @@ import { marketsRoutes, symbolsRoutes } from './routes/markets.routes';
 import { tradesRoutes, tradingRoutes } from './routes/trading.routes';
 import { strategiesRoutes } from './routes/strategies.routes';
 import { backtestsRoutes } from './routes/backtests.routes';
+import { sweepsRoutes } from './routes/sweeps.routes';
 import { candlesRoutes } from './routes/candles.routes';
 import { aiRoutes } from './routes/ai.routes';
 import { activeStrategiesRoutes } from './routes/active-strategies.routes';
@@ -48,6 +49,7 @@ export function apiAreas(deps: AppDeps): { path: string; router: Router; data: '
     { path: '/api/heartbeat', router: heartbeatRoutes(deps), data: 'system' },
     { path: '/api/strategies', router: strategiesRoutes(deps), data: 'user' },
     { path: '/api/backtests', router: backtestsRoutes(deps), data: 'user' },
+    { path: '/api/sweeps', router: sweepsRoutes(deps), data: 'user' },
     { path: '/api/ai', router: aiRoutes(deps), data: 'user' },
     { path: '/api/candles', router: candlesRoutes(deps), data: 'system' },
     { path: '/api/exchanges', router: exchangesRoutes(), data: 'system' },
@@ -85,6 +87,7 @@ export function createApp(given: AppDeps): WebApp {
     given.marketsQueue ?? openQueue(QUEUES.markets, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const backtestQueue =
     given.backtestQueue ?? openQueue(QUEUES.backtest, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
+  const sweepQueue = given.sweepQueue ?? openQueue(QUEUES.sweep, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const strategyQueue =
     given.strategyQueue ?? openQueue(QUEUES.strategy, given.config.REDIS_URL, given.config.QUEUE_PREFIX);
   const webhookQueue =
@@ -95,6 +98,7 @@ export function createApp(given: AppDeps): WebApp {
     brokerRequests,
     marketsQueue,
     backtestQueue,
+    sweepQueue,
     strategyQueue,
     webhookQueue,
     sandbox,
@@ -156,6 +160,7 @@ export function createApp(given: AppDeps): WebApp {
       await brokerRequests.close();
       await marketsQueue.close();
       await backtestQueue.close();
+      await sweepQueue.close();
       await strategyQueue.close();
       await webhookQueue.close();
       if (!given.sandbox) await sandbox.close();

@@ -20,6 +20,7 @@ export interface AppDeps {
   marketsQueue?: Queue;
   /** The backtest actor's mailbox. Built by createApp when not given. */
   backtestQueue?: Queue;
+  sweepQueue?: Queue;
   /** The strategy actor's mailbox (a user closing a position). Built by createApp when not given. */
   strategyQueue?: Queue;
   /** The webhook actor's mailbox. Built by createApp when not given. */

@@ -16,10 +16,19 @@ export type JobItem =
   | { queue: 'strategy'; name: 'protect'; data: Record<string, never> }
   | { queue: 'markets'; name: 'load'; data: { exchange: string } }
   | { queue: 'backtest'; name: 'run'; data: { id: number } }
+  /** Downloads what a sweep's periods lack, then adds its in-sample runs under their gather job. */
+  | { queue: 'sweep'; name: 'prepare'; data: { sweepId: number } }
+  /** One combination of a sweep on one period (a `sweep_runs` row). */
+  | { queue: 'sweep'; name: 'run'; data: { sweepId: number; runId: number } }
+  /** The parent of a phase's runs: ranks them, then adds the out-of-sample phase or ends the sweep. */
+  | { queue: 'sweep'; name: 'gather'; data: { sweepId: number; phase: SweepPhase } }
   /** Turns one stored webhook (a row of `webhooks`, status `received`) into orders. */
   | { queue: 'webhook'; name: 'process'; data: { webhookId: number } }
   /** Values every active broker whose snapshot of this hour, or of its latest fill, is not taken yet. */
   | { queue: 'stats'; name: 'snapshots'; data: Record<string, never> };
+
+/** A sweep's in-sample runs, then the best combinations again on the out-of-sample dates. */
+export type SweepPhase = 'in' | 'out';
 
 /** Why a position is closed outside a strategy's own decision. */
 export type CloseReason = 'sell' | 'stop' | 'emergency';
@@ -40,6 +49,10 @@ export const jobIds = {
   /** One close per position: two clicks on Vendre, or Vendre then the emergency stop, close it once. */
   close: (activeStrategyId: number, positionId: number) => `close-${activeStrategyId}-${positionId}`,
   backtest: (id: number) => `backtest-${id}`,
+  sweepPrepare: (sweepId: number) => `sweep-${sweepId}-prepare`,
+  /** One job per run row: asking twice (a retried parent) joins it. */
+  sweepRun: (runId: number) => `sweep-run-${runId}`,
+  sweepGather: (sweepId: number, phase: SweepPhase) => `sweep-${sweepId}-gather-${phase}`,
   /** One job per stored webhook: the endpoint and the recovery sweep may both queue it. */
   webhook: (webhookId: number) => `webhook-${webhookId}`,
   markets: (exchange: string) => `markets-${exchange}`,

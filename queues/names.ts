@@ -13,6 +13,11 @@ export const QUEUES = {
   markets: 'markets',
   /** One job per backtest run (`backtest-{id}`); spread over every worker. */
   backtest: 'backtest',
+  /**
+   * Parameter sweeps: `prepare` (candles), one `run` per combination spread over every worker, and per phase a
+   * `gather` parent that runs once its runs are done.
+   */
+  sweep: 'sweep',
   /** The webhook actor: one `process` per stored TradingView request (`webhook-{id}`), turned into orders. */
   webhook: 'webhook',
   /** The statistics' balance history: every broker's holdings valued on the hour and after its fills. */

@@ -121,6 +121,7 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
       fill: row.fill,
       market: row.market,
       timeframeMs: BACKTEST_TIMEFRAMES[key.timeframe],
+      params: row.params ?? undefined,
     };
     await report('running', 0);
     const input = { code: strategy.code, limits: deps.limits(loaded.close.length), candles: loaded, settings };

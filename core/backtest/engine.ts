@@ -3,6 +3,7 @@ import type { ExitReason, Fill, RoundTrip } from '../engine/position';
 import { PositionBook } from '../engine/position-book';
 import { entryAfterClose, type EntryDecision } from '../engine/reversal';
 import { DEFAULT_AMOUNT_RULES, entryQuantity, sizingOf, type AmountRules } from '../engine/sizing';
+import { checkParamValues, type ParamValues } from '../sandbox/strategy-params';
 import type { CandleColumns, Decision, StrategyRunner } from '../sandbox/strategy-runner';
 import { floatFills } from '../trading/fill-model';
 
@@ -20,6 +21,8 @@ export interface SimulationSettings {
   timeframeMs: number;
   /** The market's amount step and minimums, applied to every entry as live trading does (default: 1e-8, none). */
   marketRules?: AmountRules;
+  /** The strategy's parameters for this run (`this.params`), checked against its declarations; defaults for the rest. */
+  params?: ParamValues;
 }
 
 /** Simulated in float64 (see fill-model.ts); turned into decimal strings when stored. */
@@ -102,7 +105,7 @@ export async function simulate(
     if (book.position) exposedCandles += to - from;
   };
 
-  runner.start(book.cash, settings.market);
+  runner.start(book.cash, settings.market, checkParamValues(runner.params, settings.params));
   let i = 0;
   let cancelled = false;
   while (i < n) {

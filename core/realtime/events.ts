@@ -35,6 +35,17 @@ export interface ServerToClientEvents {
     percent: number;
   }) => void;
   /**
+   * A parameter sweep moved: `loading` its candles, `running` with `done` of `total` runs in `phase` (in-sample, then
+   * out-of-sample), then `completed`, `failed` or `cancelled`: refetch it.
+   */
+  'sweep:progress': (payload: {
+    id: number;
+    status: 'queued' | 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
+    phase: 'in' | 'out';
+    done: number;
+    total: number;
+  }) => void;
+  /**
    * One of the user's activations changed (`Trading BOT`): an evaluation ran (`evaluated`), an order was placed for
    * it (`order`), it failed (`error`, with the message), or its state or position changed (`state`): refetch it.
    */

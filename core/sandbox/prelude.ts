@@ -31,6 +31,7 @@ export const PRELUDE = String.raw`
   const toNumber = Number;
   const toText = String;
   const stringify = JSON.stringify;
+  const parseJson = JSON.parse;
   const globalEval = G.eval;
   const TypeErr = TypeError;
   const taCall = host.ta;
@@ -240,6 +241,53 @@ export const PRELUDE = String.raw`
   let StrategyClass = null;
   let strategy = null;
   let market = 'spot';
+  let declared = create(null);
+
+  // static params = { fast: { default: 10, min: 5, max: 30, step: 5 } }: each field read once, here, so what
+  // the host receives is numbers this code wrote, whatever getters the strategy put there.
+  const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
+  const PARAM_FIELDS = ['default', 'min', 'max', 'step'];
+  const MAX_PARAMS = 20;
+  function paramsOf(C) {
+    const given = C.params;
+    const out = create(null);
+    if (given === undefined) return out;
+    if (given === null || typeof given !== 'object' || isArray(given)) {
+      throw new TypeErr('static params doit être un objet { nom: { default, min, max, step } }');
+    }
+    const names = keys(given);
+    if (names.length > MAX_PARAMS) throw new TypeErr('static params : ' + MAX_PARAMS + ' paramètres au plus');
+    for (const name of names) {
+      const label = 'paramètre « ' + cut(toText(name), 40) + ' »';
+      if (!PARAM_NAME.test(name)) throw new TypeErr(label + ' : nom attendu en lettres, chiffres et _ (40 au plus)');
+      const p = given[name];
+      if (p === null || typeof p !== 'object') throw new TypeErr(label + ' : objet { default, min, max, step } attendu');
+      const spec = create(null);
+      for (const field of PARAM_FIELDS) {
+        const value = p[field];
+        if (value === undefined && field !== 'default') continue;
+        if (typeof value !== 'number' || !isFiniteNumber(value)) {
+          throw new TypeErr(label + ' : ' + field + ' doit être un nombre');
+        }
+        spec[field] = value;
+      }
+      if (spec.step !== undefined && !(spec.step > 0)) throw new TypeErr(label + ' : step doit être positif');
+      if (spec.min !== undefined && spec.default < spec.min) throw new TypeErr(label + ' : default est sous min');
+      if (spec.max !== undefined && spec.default > spec.max) throw new TypeErr(label + ' : default est au-dessus de max');
+      out[name] = freeze(spec);
+    }
+    return out;
+  }
+  // The values of one run: the host's JSON (numbers it checked) over the defaults, for the declared names only.
+  function paramValues(text) {
+    const given = typeof text === 'string' ? parseJson(text) : null;
+    const out = {};
+    for (const name of keys(declared)) {
+      const value = given !== null && typeof given === 'object' ? given[name] : undefined;
+      out[name] = typeof value === 'number' && isFiniteNumber(value) ? value : declared[name].default;
+    }
+    return freeze(out);
+  }
 
   function notBoolean(name, value) {
     return new TypeErr(name + '() doit renvoyer true ou false, pas ' + describe(value));
@@ -298,8 +346,10 @@ export const PRELUDE = String.raw`
         if (typeof C !== 'function' || !(C.prototype instanceof Strategy)) {
           throw new TypeErr('la classe doit étendre Strategy');
         }
+        declared = paramsOf(C);
         StrategyClass = C;
-        return 'ok|' + DECISIONS.filter((name) => C.prototype[name] === Strategy.prototype[name]).join(',');
+        const missing = DECISIONS.filter((name) => C.prototype[name] === Strategy.prototype[name]).join(',');
+        return 'ok|' + missing + '|' + stringify(declared);
       } catch (e) {
         return failure(e);
       }
@@ -318,12 +368,13 @@ export const PRELUDE = String.raw`
         return failure(e);
       }
     },
-    start(balance, marketType) {
+    start(balance, marketType, values) {
       try {
         market = marketType;
         clock.i = -1;
         strategy = new StrategyClass();
         strategy.candles = candles;
+        strategy.params = paramValues(values);
         setState(balance, null);
         strategy.init();
         return 'ok';

@@ -4,6 +4,7 @@ import type { CloseDecision } from '../engine/live-step';
 import type { SandboxLimits } from './limits';
 import type { SandboxPool } from './sandbox-pool';
 import { StrategyError } from './strategy-error';
+import type { ParamSpecs } from './strategy-params';
 import { COLUMNS, type CandleColumns, type StrategyState } from './strategy-runner';
 import type { ValidationResult } from './validate';
 
@@ -17,6 +18,11 @@ export interface SimulateInput {
   limits: SandboxLimits;
   candles: CandleColumns;
   settings: SimulationSettings;
+  /**
+   * The caller keeps its candles (a sweep reuses them for every combination): they are copied to the child instead
+   * of moved, and not sent back.
+   */
+  keepCandles?: boolean;
 }
 
 /** One live evaluation: the closed candles up to the one that just closed (the last), and the strategy's state. */
@@ -33,10 +39,10 @@ export interface EvaluateOutput extends CloseDecision {
   logs: string[];
 }
 
-/** A simulation as it crosses back: the trades packed into one float column, the candles handed back. */
+/** A simulation as it crosses back: the trades packed into one float column, the candles handed back (unless kept). */
 export interface SimulateOutput extends Omit<Simulation, 'trades'> {
   trades: Float64Array;
-  candles: CandleColumns;
+  candles?: CandleColumns;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface SimulateOutput extends Omit<Simulation, 'trades'> {
  */
 export type SandboxTaskTypes = {
   validate: { input: ValidateInput; output: ValidationResult };
+  /** What the strategy declares in `static params` (compiled, not run). */
+  params: { input: ValidateInput; output: ParamSpecs };
   simulate: { input: SimulateInput; output: SimulateOutput };
   evaluate: { input: EvaluateInput; output: EvaluateOutput };
 };
@@ -129,8 +137,18 @@ export async function simulateInPool(
   const output = await pool.run('simulate', owner, input, {
     ...options,
     budgetMs: input.limits.budgetMs,
-    transfer: columnBuffers(input.candles),
+    transfer: input.keepCandles ? [] : columnBuffers(input.candles),
   });
   const { candles, trades, ...rest } = output;
-  return { simulation: { ...rest, trades: unpackTrades(trades) }, candles };
+  return { simulation: { ...rest, trades: unpackTrades(trades) }, candles: candles ?? input.candles };
+}
+
+/** The parameters a strategy declares, read in the pool (a StrategyError when the code does not define a strategy). */
+export function paramsInPool(
+  pool: SandboxPool,
+  owner: string,
+  code: string,
+  limits: SandboxLimits,
+): Promise<ParamSpecs> {
+  return pool.run('params', owner, { code, limits }, { budgetMs: limits.budgetMs });
 }

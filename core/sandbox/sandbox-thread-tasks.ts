@@ -17,6 +17,15 @@ export const SANDBOX_TASKS = {
     output: await validateStrategy(code, limits),
   }),
 
+  params: ({ code, limits }: ValidateInput): TaskAnswer => {
+    const runner = StrategyRunner.create(code, limits);
+    try {
+      return { output: runner.params };
+    } finally {
+      runner.dispose();
+    }
+  },
+
   /**
    * One live evaluation: the strategy is created, sees every candle loaded (its indicators the warm-up window) and
    * decides on the last one, the cursor where the backtest would have it on that close.
@@ -46,13 +55,11 @@ export const SANDBOX_TASKS = {
         },
       });
       const trades = packTrades(simulation.trades);
+      const buffers = [trades.buffer as ArrayBuffer, simulation.equity.buffer as ArrayBuffer];
+      if (input.keepCandles) return { output: { ...simulation, trades }, transfer: buffers };
       return {
         output: { ...simulation, trades, candles: input.candles },
-        transfer: [
-          trades.buffer as ArrayBuffer,
-          simulation.equity.buffer as ArrayBuffer,
-          ...columnBuffers(input.candles),
-        ],
+        transfer: [...buffers, ...columnBuffers(input.candles)],
       };
     } finally {
       runner.dispose();

@@ -3,6 +3,7 @@ import { computeIndicator, INDICATORS } from '../indicators/ta';
 import type { SandboxLimits } from './limits';
 import { PRELUDE } from './prelude';
 import { budgetExceeded, sandboxFailure, StrategyError, strategyFailure } from './strategy-error';
+import { parseParamSpecs, type ParamSpecs, type ParamValues } from './strategy-params';
 import { readStrategySource } from './strategy-source';
 
 export type { SandboxLimits } from './limits';
@@ -160,6 +161,7 @@ function indicatorBridge(series: Float64Array[], meter: Meter, limits: SandboxLi
 export class StrategyRunner {
   readonly typescript: boolean;
   private missingMethods: string[] = [];
+  private declaredParams: ParamSpecs = {};
   private disposed = false;
 
   private constructor(
@@ -200,7 +202,9 @@ export class StrategyRunner {
       ) as Record<Entry, EntryRef>;
       runner = new StrategyRunner(isolate, series, entries, limits, meter, source.typescript);
       const answer = runner.call('define', [`${source.script}\n;${source.className}\n//# sourceURL=strategy.js`]);
-      runner.missingMethods = answer.length > 3 ? answer.slice(3).split(',') : [];
+      const [, missing = '', params = '{}'] = /^ok\|([^|]*)\|(.*)$/s.exec(answer) ?? [];
+      runner.missingMethods = missing ? missing.split(',') : [];
+      runner.declaredParams = parseParamSpecs(params);
       return runner;
     } catch (error) {
       if (runner) throw error;
@@ -213,6 +217,11 @@ export class StrategyRunner {
   /** Missing decision methods (inherited from the base class), for the validation endpoint. */
   get missing(): string[] {
     return this.missingMethods;
+  }
+
+  /** What the strategy declares in `static params` (checked on the host). */
+  get params(): ParamSpecs {
+    return this.declaredParams;
   }
 
   private call(name: Entry, args: unknown[]): string {
@@ -245,9 +254,12 @@ export class StrategyRunner {
     this.call('load', [buffers]);
   }
 
-  /** Creates the strategy instance and runs its init() with nothing visible yet (cursor before the first candle). */
-  start(balance: number, market: 'spot' | 'futures'): void {
-    this.call('start', [balance, market]);
+  /**
+   * Creates the strategy instance and runs its init() with nothing visible yet (cursor before the first candle);
+   * `this.params` holds the given values over the declared defaults (checked by the caller: checkParamValues).
+   */
+  start(balance: number, market: 'spot' | 'futures', params: ParamValues = {}): void {
+    this.call('start', [balance, market, JSON.stringify(params)]);
   }
 
   /**

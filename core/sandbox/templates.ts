@@ -66,3 +66,43 @@ class EmaCross extends Strategy {
   }
 }
 `;
+
+/**
+ * The example with its periods as parameters (`static params`): what the Backtest page's Optimisation varies, and
+ * the strategy of the sweep benchmark. With its defaults it decides exactly as EXAMPLE_STRATEGY.
+ */
+export const TUNABLE_EMA_CROSS = `// Croisement EMA rapide / EMA lente, les périodes en paramètres : l'Optimisation du Backtest les fait varier.
+class TunableEmaCross extends Strategy {
+  static params = {
+    fast: { default: 10, min: 5, max: 30, step: 5 },
+    slow: { default: 20, min: 10, max: 60, step: 10 },
+  };
+
+  init() {
+    this.fast = ta.ema(this.candles.close, this.params.fast);
+    this.slow = ta.ema(this.candles.close, this.params.slow);
+  }
+
+  shouldLong() {
+    if (this.candles.length <= this.params.slow) return false; // pas assez de données
+    return crossedAbove(this.fast, this.slow);
+  }
+
+  shouldShort() {
+    if (this.candles.length <= this.params.slow) return false;
+    return crossedBelow(this.fast, this.slow);
+  }
+
+  calculatePositionSize() {
+    return this.balance * 0.1; // 10 % du capital
+  }
+
+  calculateStopLoss() {
+    return 0.02; // stop à -2 %
+  }
+
+  calculateTakeProfit() {
+    return 0.04; // objectif à +4 %
+  }
+}
+`;

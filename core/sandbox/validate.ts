@@ -1,9 +1,10 @@
 import { simulate } from '../backtest/engine';
 import { StrategyError } from './strategy-error';
+import type { ParamSpecs } from './strategy-params';
 import { COLUMNS, StrategyRunner, type CandleColumns, type SandboxLimits } from './strategy-runner';
 
 export type ValidationResult =
-  | { ok: true; trades: number; candles: number; logs: string[]; typescript: boolean }
+  | { ok: true; trades: number; candles: number; logs: string[]; typescript: boolean; params: ParamSpecs }
   | { ok: false; error: { message: string; line: number | null; column: number | null } };
 
 const SAMPLE = 500;
@@ -53,7 +54,14 @@ export async function validateStrategy(code: string, limits: SandboxLimits): Pro
       if (market === 'spot') trades = run.trades.length;
       logs.push(...run.logs);
     }
-    return { ok: true, trades, candles: SAMPLE, logs: logs.slice(0, 50), typescript: runner.typescript };
+    return {
+      ok: true,
+      trades,
+      candles: SAMPLE,
+      logs: logs.slice(0, 50),
+      typescript: runner.typescript,
+      params: runner.params,
+    };
   } catch (error) {
     const failure = error instanceof StrategyError ? error : new StrategyError((error as Error).message);
     return { ok: false, error: failure.toJSON() };

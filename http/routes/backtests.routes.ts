@@ -1,58 +1,31 @@
 import { Router } from 'express';
 import { backtestCancelKey, requestBacktest } from '../../actors/backtest/backtest.actor';
-import {
-  BACKTEST_TIMEFRAME_NAMES,
-  BACKTEST_TIMEFRAMES,
-  loadColumns,
-  type BacktestTimeframe,
-} from '../../core/candles/history';
+import { loadColumns, type BacktestTimeframe } from '../../core/candles/history';
 import { candleStoreKey } from '../../core/candles/candle-sources';
 import { BacktestResult, Broker, Strategy } from '../../core/db/models';
 import { trimDecimal, trimNullableDecimal } from '../../core/decimal';
 import { ConflictError, ValidationError } from '../../core/errors';
-import { decimalField, isoInstant, parse, z } from '../../core/validation';
+import { parse, z } from '../../core/validation';
 import { tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
 import { idField, idParam } from '../params';
-
-const fraction = (max: number) => decimalField().refine((v) => Number(v) <= max, { error: `au plus ${max}` });
+import {
+  BACKTEST_LABELS,
+  backtestFields,
+  checkCandleCount,
+  checkStrategyParams,
+  paramValuesField,
+} from './backtest-fields';
 
 const backtestSchema = z
   .object({
-    strategyId: idField('obligatoire'),
-    source: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(64),
-    symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50),
-    timeframe: z.enum(BACKTEST_TIMEFRAME_NAMES, { error: `une des unités ${BACKTEST_TIMEFRAME_NAMES.join(', ')}` }),
-    from: isoInstant,
-    to: isoInstant,
-    // Results are stored with 18 digits before the point: this leaves room for a run that multiplies its money by 10⁶.
-    initialAmount: decimalField()
-      .refine((v) => Number(v) > 0, { error: 'doit être positif' })
-      .refine((v) => Number(v) <= 1e12, { error: '1 000 000 000 000 au plus' }),
-    fee: fraction(0.1).default('0.001'),
-    slippage: fraction(0.1).default('0.0005'),
-    fill: z.enum(['close', 'next_open'], { error: "'close' ou 'next_open'" }).default('close'),
-    market: z.enum(['spot', 'futures'], { error: "'spot' ou 'futures'" }).default('spot'),
+    ...backtestFields,
     brokerId: idField('broker attendu').nullable().optional(),
+    params: paramValuesField.optional(),
   })
   .refine((b) => Date.parse(b.from) < Date.parse(b.to), { error: 'doit être après la date de début', path: ['to'] });
 
-const LABELS = {
-  strategyId: 'Stratégie',
-  source: 'Source',
-  symbol: 'Symbole',
-  timeframe: 'Unité de temps',
-  from: 'Début',
-  to: 'Fin',
-  initialAmount: 'Montant de départ',
-  fee: 'Frais',
-  slippage: 'Glissement',
-  fill: 'Exécution',
-  market: 'Marché',
-  brokerId: 'Broker',
-};
 const NOT_FOUND = 'Backtest introuvable';
-const MAX_CANDLES = 2_000_000;
 const CHART_BARS = 3000;
 
 function summary(b: BacktestResult, strategyName?: string | null) {
@@ -75,6 +48,7 @@ function summary(b: BacktestResult, strategyName?: string | null) {
     progress: b.progress,
     error: b.error_message,
     totalTrades: b.total_trades,
+    params: b.params,
     createdAt: new Date(b.created_at).toISOString(),
     finishedAt: b.finished_at ? new Date(b.finished_at).toISOString() : null,
   };
@@ -99,7 +73,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    const data = parse(backtestSchema, req.body, LABELS);
+    const data = parse(backtestSchema, req.body, BACKTEST_LABELS);
     const strategy = await tenant(res).query(Strategy).findById(data.strategyId);
     if (!strategy) throw new ValidationError('Stratégie : introuvable', 'strategyId');
     // Another user's broker is refused exactly like one that does not exist.
@@ -112,9 +86,8 @@ export function backtestsRoutes(deps: AppDeps): Router {
     }
     const from = Date.parse(data.from);
     const to = Date.parse(data.to);
-    if ((to - from) / BACKTEST_TIMEFRAMES[data.timeframe] > MAX_CANDLES) {
-      throw new ValidationError(`Fin : ${MAX_CANDLES.toLocaleString('fr-FR')} bougies au plus par backtest`, 'to');
-    }
+    checkCandleCount(data.timeframe, from, to);
+    if (data.params) await checkStrategyParams(deps, strategy, data.params);
     const row = await tenant(res).insert(BacktestResult, {
       strategy_id: strategy.id,
       broker_id: data.brokerId ?? null,
@@ -128,6 +101,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
       slippage: data.slippage,
       fill: data.fill,
       market: data.market,
+      params: data.params ?? null,
       status: 'queued',
       progress: 0,
     });

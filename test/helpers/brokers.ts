@@ -3,6 +3,9 @@ import { BrokerOperations } from '../../actors/broker/broker.operations';
 import { BrokerWorkers } from '../../actors/broker/broker-workers';
 import { startActors } from '../../actors/host';
 import { marketsActor } from '../../actors/markets/markets.actor';
+import { SweepCandles } from '../../actors/sweep/sweep-run';
+import { sweepActor } from '../../actors/sweep/sweep.actor';
+import { openFlowProducer } from '../../queues/sweep-jobs';
 import { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { createLogger } from '../../core/logger';
@@ -77,6 +80,42 @@ export async function startBacktestWorker(app: TestApp): Promise<{ close(): Prom
   return {
     close: async () => {
       await host.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** One sweep worker in this process, as a worker process hosts it: its own sandbox, candle cache and name. */
+export async function startSweepWorker(app: TestApp, workerName: string): Promise<{ close(): Promise<void> }> {
+  const logger = createLogger('silent', 'test');
+  const sandbox = new SandboxPool({ size: 1, logger });
+  const flows = openFlowProducer(app.config.REDIS_URL, app.config.QUEUE_PREFIX);
+  const host = await startActors(
+    [
+      sweepActor(
+        {
+          db: app.db,
+          redis: app.redis,
+          prefix: app.config.QUEUE_PREFIX,
+          clients: new ExchangeClients(app.config.EXCHANGE_API_OVERRIDES),
+          pacer: new RequestPacer(app.redis, app.config.QUEUE_PREFIX),
+          publisher: app.publisher,
+          logger,
+          sandbox,
+          limits: (candles) => backtestLimits(app.config, candles),
+          flows,
+          candles: new SweepCandles(),
+          workerName,
+        },
+        1,
+      ),
+    ],
+    { redisUrl: app.config.REDIS_URL, prefix: app.config.QUEUE_PREFIX, logger },
+  );
+  return {
+    close: async () => {
+      await host.close();
+      await flows.close();
       await sandbox.close();
     },
   };

@@ -7,6 +7,7 @@ import { idFieldsOf } from '../../http/params';
 import { signedInClient, startTestApp, uniqueName, type Client, type TestApp } from '../helpers/app';
 import { startBrokerWorkers } from '../helpers/brokers';
 import { backtestBody } from '../helpers/backtests';
+import { TUNABLE_EMA_CROSS } from '../../core/sandbox/templates';
 import { activate, activationBody, listMarket } from '../helpers/activations';
 import {
   expectIdInputIsolation,
@@ -55,6 +56,26 @@ const OWNED: OwnedResource[] = [
     actions: ['GET /:id/candles', 'POST /:id/cancel'],
   },
   {
+    basePath: '/api/sweeps',
+    create: async (client) => {
+      const strategy = await client.send('post', '/api/strategies', {
+        name: uniqueName('s'),
+        timeframe: '1h',
+        code: TUNABLE_EMA_CROSS,
+      });
+      expect(strategy.status).toBe(201);
+      const res = await client.send('post', '/api/sweeps', {
+        ...backtestBody(strategy.body.id),
+        params: { fast: [5, 10] },
+      });
+      expect(res.status).toBe(201);
+      return res.body.id;
+    },
+    // Sweeps have no PUT: B's PUT must still answer 404 like every route on A's row.
+    updateBody: {},
+    actions: ['POST /:id/cancel'],
+  },
+  {
     basePath: '/api/active-strategies',
     create: async (client) => {
       await listMarket(app.db, app.config.PAPER_PRICE_SOURCE, 'BTC/USDT');
@@ -98,6 +119,10 @@ const ID_INPUTS: Record<string, IdInputProof> = {
   'POST /api/backtests strategyId': {
     own: strategyOf,
     request: (bob, id) => bob.send('post', '/api/backtests', backtestBody(id)),
+  },
+  'POST /api/sweeps strategyId': {
+    own: strategyOf,
+    request: (bob, id) => bob.send('post', '/api/sweeps', { ...backtestBody(id), params: { fast: [5] } }),
   },
   'POST /api/backtests brokerId': {
     own: brokerOf,

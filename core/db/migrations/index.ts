@@ -12,6 +12,7 @@ import * as unifiedMarketSymbols from './010-unified-market-symbols';
 import * as webhookIntake from './011-webhook-intake';
 import * as balanceSnapshots from './012-balance-snapshots';
 import * as tradesChangeSeq from './013-trades-change-seq';
+import * as parameterSweeps from './014-parameter-sweeps';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011-webhook-intake': webhookIntake,
   '012-balance-snapshots': balanceSnapshots,
   '013-trades-change-seq': tradesChangeSeq,
+  '014-parameter-sweeps': parameterSweeps,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,7 +5,7 @@ import { Strategy } from './strategy.model';
 
 export class BacktestResult extends OwnedModel {
   static tableName = 'backtest_results';
-  static jsonAttributes = ['stats'];
+  static jsonAttributes = ['stats', 'params'];
   static hasUpdatedAt = false;
 
   strategy_id!: number | null;
@@ -30,6 +30,8 @@ export class BacktestResult extends OwnedModel {
   max_drawdown!: string | null;
   sharpe_ratio!: number | null;
   stats!: Record<string, unknown> | null;
+  /** The strategy's parameter values of this run; null: its defaults. */
+  params!: Record<string, number> | null;
   created_at!: Date;
   finished_at!: Date | null;
 

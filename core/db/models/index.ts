@@ -8,4 +8,5 @@ export { Position } from './position.model';
 export { Webhook } from './webhook.model';
 export { BacktestResult } from './backtest-result.model';
 export { BacktestTrade } from './backtest-trade.model';
+export { Sweep } from './sweep.model';
 export { ExchangeSymbol, HeartbeatStatus, CandleHeartbeat, Candle, DebugMode, Alert } from './shared.models';
