@@ -1,8 +1,6 @@
 // A backtest of one year of 1m candles (525,600, the real BTC/USDT 1m fixture repeated on consecutive minutes) with
 // the example EMA 10/20 cross in the sandbox: load from PostgreSQL, simulate, and the whole run from the database to
 // the stored result (the backtest actor's own function). Also the cost of one call into the sandbox.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { runBacktest } from '../actors/backtest/backtest.actor';
 import { simulate } from '../core/backtest/engine';
 import { loadColumns } from '../core/candles/history';
@@ -16,12 +14,12 @@ import { createRedis } from '../core/redis';
 import { SandboxPool } from '../core/sandbox/sandbox-pool';
 import { StrategyRunner } from '../core/sandbox/strategy-runner';
 import { EXAMPLE_STRATEGY } from '../core/sandbox/templates';
-import { FIXTURES } from '../test/helpers/fixtures';
 import { report, save } from './harness';
+import { ensureYearOfCandles, YEAR_CANDLES, YEAR_KEY, YEAR_START } from './year-candles';
 
-const CANDLES = 525_600;
-const START = Date.UTC(2023, 0, 1);
-const KEY = { source: 'bench-1y', symbol: 'BTC/USDT', timeframe: '1m' as const };
+const CANDLES = YEAR_CANDLES;
+const START = YEAR_START;
+const KEY = YEAR_KEY;
 const LIMITS = { memoryMb: 64, timeoutMs: 500, budgetMs: 60_000 };
 const RUNS = 3;
 const CALLS = 100_000;
@@ -33,28 +31,7 @@ async function main(): Promise<void> {
   await migrateLatest(db);
   const redis = createRedis(config.REDIS_URL);
   try {
-    const [{ count }] = await db('candles').where(KEY).count<{ count: string }[]>('* as count');
-    if (Number(count) !== CANDLES) {
-      await db('candles').where(KEY).delete();
-      const fixture = JSON.parse(
-        readFileSync(path.join(FIXTURES, 'ohlcv/binance_spot_BTC_USDT-1m.json'), 'utf8'),
-      ) as number[][];
-      for (let from = 0; from < CANDLES; from += 50_000) {
-        const rows = Array.from(
-          { length: Math.min(50_000, CANDLES - from) },
-          (_, k) => fixture[(from + k) % fixture.length],
-        );
-        const times = rows.map((_, k) => new Date(START + (from + k) * 60_000).toISOString());
-        const column = (i: number) => rows.map((r) => String(r[i]));
-        await db.raw(
-          `INSERT INTO candles (source, symbol, timeframe, open_time, close_time, open, high, low, close, volume)
-           SELECT ?, ?, ?, t, t + interval '1 minute', o, h, l, c, v
-             FROM unnest(?::timestamptz[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[])
-                  AS x(t, o, h, l, c, v)`,
-          [KEY.source, KEY.symbol, KEY.timeframe, times, column(1), column(2), column(3), column(4), column(5)],
-        );
-      }
-    }
+    await ensureYearOfCandles(db);
     const to = START + CANDLES * 60_000;
 
     const loads: number[] = [];

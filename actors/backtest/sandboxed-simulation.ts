@@ -12,22 +12,27 @@ export interface SandboxedHooks {
 }
 
 /**
- * One backtest's simulation on a sandbox thread, so the worker's event loop (every broker actor's orders) stays
- * free: progress comes from the thread by slice, and a cancel request found by polling is passed on to the thread,
- * which stops at its next slice (or, still queued, never starts). Null when cancelled.
+ * A task on a sandbox child that the caller may cancel: a cancel request found by polling aborts it (the child
+ * stops at its next slice, or, still queued, never starts). Null when cancelled.
  */
-export async function simulateSandboxed(
-  pool: SandboxPool,
-  owner: string,
-  input: SimulateInput,
+export async function cancellable<T>(
   hooks: SandboxedHooks,
-): Promise<{ simulation: Simulation; candles: CandleColumns } | null> {
+  task: (signal: AbortSignal, onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<T | null> {
   const cancel = new AbortController();
   let reported = Promise.resolve();
   let polling = true;
+  // The wait between polls ends as soon as the task does: the answer is not held back until the next poll.
+  let wake = () => {};
   const poll = (async () => {
     while (polling) {
-      await new Promise((resolve) => setTimeout(resolve, hooks.pollMs));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, hooks.pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
       if (polling && (await hooks.stopRequested())) {
         cancel.abort();
         return;
@@ -35,19 +40,32 @@ export async function simulateSandboxed(
     }
   })();
   try {
-    const answer = await simulateInPool(pool, owner, input, {
-      signal: cancel.signal,
-      onProgress: (done, total) => {
-        reported = reported.then(() => hooks.progress((done / total) * 100));
-      },
+    return await task(cancel.signal, (done, total) => {
+      reported = reported.then(() => hooks.progress((done / total) * 100));
     });
-    return answer.simulation.cancelled ? null : answer;
   } catch (error) {
     if (cancel.signal.aborted && (error as Error).name === 'AbortError') return null;
     throw error;
   } finally {
     polling = false;
+    wake();
     await poll;
     await reported;
   }
+}
+
+/**
+ * One backtest's simulation on a sandbox child, so the worker's event loop (every broker actor's orders) stays
+ * free: progress comes from the child by slice. Null when cancelled.
+ */
+export async function simulateSandboxed(
+  pool: SandboxPool,
+  owner: string,
+  input: SimulateInput,
+  hooks: SandboxedHooks,
+): Promise<{ simulation: Simulation; candles: CandleColumns } | null> {
+  const answer = await cancellable(hooks, (signal, onProgress) =>
+    simulateInPool(pool, owner, input, { signal, onProgress }),
+  );
+  return answer && !answer.simulation.cancelled ? answer : null;
 }

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { SimulationSettings } from '../../core/backtest/engine';
-import { computeStats } from '../../core/backtest/stats';
-import { BACKTEST_TIMEFRAMES, loadColumns, type BacktestTimeframe } from '../../core/candles/history';
+import { BACKTEST_TIMEFRAMES, loadColumns, type BacktestTimeframe, type CandleKey } from '../../core/candles/history';
 import { candleStoreKey } from '../../core/candles/candle-sources';
 import { decimalFromFloat } from '../../core/decimal';
 import { AppError } from '../../core/errors';
@@ -9,7 +8,8 @@ import type { CandleColumns } from '../../core/sandbox/strategy-runner';
 import { StrategyError } from '../../core/sandbox/strategy-error';
 import { metricOf, type RankBy } from '../../core/sweeps/ranking';
 import type { SweepPhase } from '../../queues/jobs';
-import { simulateSandboxed } from '../backtest/sandboxed-simulation';
+import { sweepRunInPool } from '../../core/sandbox/sandbox-pool-tasks';
+import { cancellable } from '../backtest/sandboxed-simulation';
 import type { SweepDeps } from './sweep.actor';
 import { publishSweepProgress, sweepCancelKey, type SweepRow } from './sweep-progress';
 
@@ -19,23 +19,33 @@ const KEPT = 2;
 
 /**
  * The candles of a sweep's period, read once per worker process and reused by every combination it runs (a year
- * of 1m candles is 25 MB and a second to read). Evicted oldest first.
+ * of 1m candles is 25 MB and a second to read): handed to a sandbox child only when it lacks them (it keeps its own
+ * copy). Evicted oldest first.
  */
 export class SweepCandles {
   private readonly kept = new Map<string, Promise<CandleColumns>>();
+  private readonly counts = new Map<string, Promise<number>>();
 
   get(db: Knex, sweep: SweepRow, phase: SweepPhase): Promise<CandleColumns> {
-    const key = `${sweep.id}:${phase}`;
-    let columns = this.kept.get(key);
-    if (columns) {
-      this.kept.delete(key);
+    return this.keep(this.kept, `${sweep.id}:${phase}`, () => loadPeriod(db, sweep, phase));
+  }
+
+  /** How many candles the period holds (the run's CPU budget), without reading them. */
+  count(db: Knex, sweep: SweepRow, phase: SweepPhase): Promise<number> {
+    return this.keep(this.counts, `${sweep.id}:${phase}`, () => countPeriod(db, sweep, phase));
+  }
+
+  private keep<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let value = map.get(key);
+    if (value) {
+      map.delete(key);
     } else {
-      columns = loadPeriod(db, sweep, phase);
-      columns.catch(() => this.kept.delete(key));
+      value = load();
+      value.catch(() => map.delete(key));
     }
-    this.kept.set(key, columns);
-    while (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
-    return columns;
+    map.set(key, value);
+    while (map.size > KEPT) map.delete(map.keys().next().value!);
+    return value;
   }
 }
 
@@ -45,10 +55,24 @@ export function periodOf(sweep: SweepRow, phase: SweepPhase): { from: number; to
     : { from: new Date(sweep.oos_start!).getTime(), to: new Date(sweep.oos_end!).getTime() };
 }
 
-async function loadPeriod(db: Knex, sweep: SweepRow, phase: SweepPhase): Promise<CandleColumns> {
+async function keyOf(db: Knex, sweep: SweepRow): Promise<CandleKey> {
   const source = (await candleStoreKey(db, Number(sweep.user_id), sweep.source)) ?? sweep.source;
+  return { source, symbol: sweep.symbol, timeframe: sweep.timeframe as BacktestTimeframe };
+}
+
+async function loadPeriod(db: Knex, sweep: SweepRow, phase: SweepPhase): Promise<CandleColumns> {
   const { from, to } = periodOf(sweep, phase);
-  return loadColumns(db, { source, symbol: sweep.symbol, timeframe: sweep.timeframe as BacktestTimeframe }, from, to);
+  return loadColumns(db, await keyOf(db, sweep), from, to);
+}
+
+async function countPeriod(db: Knex, sweep: SweepRow, phase: SweepPhase): Promise<number> {
+  const { from, to } = periodOf(sweep, phase);
+  const [{ count }] = await db('candles')
+    .where(await keyOf(db, sweep))
+    .where('open_time', '>=', new Date(from))
+    .where('open_time', '<', new Date(to))
+    .count<{ count: string }[]>('* as count');
+  return Number(count);
 }
 
 export function settingsOf(sweep: SweepRow, params: Record<string, number>): SimulationSettings {
@@ -87,37 +111,30 @@ export async function runSweepRun(deps: SweepDeps, sweepId: number, runId: numbe
       ? await db('strategies').where({ id: sweep.strategy_id, user_id: sweep.user_id }).first()
       : null;
     if (!strategy) throw new StrategyError('La stratégie de cette optimisation a été supprimée.');
-    const candles = await deps.candles.get(db, sweep, phase);
-    if (candles.close.length === 0) throw new StrategyError('Aucune bougie sur cette période.');
-    const settings = settingsOf(sweep, run.params);
-    let lastPoll = 0;
-    const answer = await simulateSandboxed(
-      deps.sandbox,
-      `user:${sweep.user_id}`,
-      { code: strategy.code, limits: deps.limits(candles.close.length), candles, settings, keepCandles: true },
+    const count = await deps.candles.count(db, sweep, phase);
+    if (count === 0) throw new StrategyError('Aucune bougie sur cette période.');
+    const input = {
+      code: strategy.code,
+      limits: deps.limits(count),
+      settings: settingsOf(sweep, run.params),
+      candlesKey: `${sweep.id}:${phase}`,
+    };
+    const answer = await cancellable(
       {
         progress: async () => {},
-        stopRequested: async () => {
-          if (Date.now() - lastPoll < CANCEL_POLL_MS) return false;
-          lastPoll = Date.now();
-          return (await deps.redis.exists(sweepCancelKey(deps.prefix, sweepId))) === 1;
-        },
+        stopRequested: async () => (await deps.redis.exists(sweepCancelKey(deps.prefix, sweepId))) === 1,
         pollMs: CANCEL_POLL_MS,
       },
+      (signal) =>
+        sweepRunInPool(deps.sandbox, `user:${sweep.user_id}`, input, () => deps.candles.get(db, sweep, phase), {
+          signal,
+        }),
     );
-    if (!answer) return end('cancelled', {});
-    const { simulation } = answer;
-    const stats = computeStats(
-      simulation.trades,
-      simulation.equity,
-      simulation.exposedCandles,
-      simulation.finalBalance,
-      candles,
-      settings,
-    );
+    if (!answer || answer.cancelled) return end('cancelled', {});
+    const { stats } = answer;
     return end('completed', {
       stats: JSON.stringify(stats),
-      final_amount: decimalFromFloat(simulation.finalBalance),
+      final_amount: decimalFromFloat(answer.finalBalance),
       metric: metricOf(stats, sweep.rank_by as RankBy),
       duration_ms: Date.now() - started,
       worker: deps.workerName,

@@ -1,4 +1,5 @@
 import type { ExitReason, Simulation, SimulatedTrade, SimulationSettings } from '../backtest/engine';
+import type { BacktestStats } from '../backtest/stats';
 import type { Costs } from '../engine/exits';
 import type { CloseDecision } from '../engine/live-step';
 import type { SandboxLimits } from './limits';
@@ -18,12 +19,23 @@ export interface SimulateInput {
   limits: SandboxLimits;
   candles: CandleColumns;
   settings: SimulationSettings;
-  /**
-   * The caller keeps its candles (a sweep reuses them for every combination): they are copied to the child instead
-   * of moved, and not sent back.
-   */
-  keepCandles?: boolean;
 }
+
+/**
+ * One combination of a sweep. The child keeps the candles it was given under `candlesKey` and reuses them for the
+ * next combinations: sent only when the child answers that it lacks them.
+ */
+export interface SweepRunInput {
+  code: string;
+  limits: SandboxLimits;
+  settings: SimulationSettings;
+  candlesKey: string;
+  candles?: CandleColumns;
+}
+
+/** A sweep run's figures, computed in the child (the equity curve and trades stay there). */
+export type SweepRunOutput =
+  { missingCandles: true } | { missingCandles: false; cancelled: boolean; stats: BacktestStats; finalBalance: number };
 
 /** One live evaluation: the closed candles up to the one that just closed (the last), and the strategy's state. */
 export interface EvaluateInput {
@@ -39,10 +51,10 @@ export interface EvaluateOutput extends CloseDecision {
   logs: string[];
 }
 
-/** A simulation as it crosses back: the trades packed into one float column, the candles handed back (unless kept). */
+/** A simulation as it crosses back: the trades packed into one float column, the candles handed back. */
 export interface SimulateOutput extends Omit<Simulation, 'trades'> {
   trades: Float64Array;
-  candles?: CandleColumns;
+  candles: CandleColumns;
 }
 
 /**
@@ -53,6 +65,7 @@ export type SandboxTaskTypes = {
   /** What the strategy declares in `static params` (compiled, not run). */
   params: { input: ValidateInput; output: ParamSpecs };
   simulate: { input: SimulateInput; output: SimulateOutput };
+  sweepRun: { input: SweepRunInput; output: SweepRunOutput };
   evaluate: { input: EvaluateInput; output: EvaluateOutput };
 };
 
@@ -137,10 +150,10 @@ export async function simulateInPool(
   const output = await pool.run('simulate', owner, input, {
     ...options,
     budgetMs: input.limits.budgetMs,
-    transfer: input.keepCandles ? [] : columnBuffers(input.candles),
+    transfer: columnBuffers(input.candles),
   });
   const { candles, trades, ...rest } = output;
-  return { simulation: { ...rest, trades: unpackTrades(trades) }, candles: candles ?? input.candles };
+  return { simulation: { ...rest, trades: unpackTrades(trades) }, candles };
 }
 
 /** The parameters a strategy declares, read in the pool (a StrategyError when the code does not define a strategy). */
@@ -151,4 +164,23 @@ export function paramsInPool(
   limits: SandboxLimits,
 ): Promise<ParamSpecs> {
   return pool.run('params', owner, { code, limits }, { budgetMs: limits.budgetMs });
+}
+
+/**
+ * One sweep combination in the pool: first without the candles (the child has them from an earlier combination),
+ * then with them (copied, the caller keeps its own) when the child lacks them.
+ */
+export async function sweepRunInPool(
+  pool: SandboxPool,
+  owner: string,
+  input: Omit<SweepRunInput, 'candles'>,
+  candles: () => Promise<CandleColumns>,
+  options: { signal?: AbortSignal },
+): Promise<Extract<SweepRunOutput, { missingCandles: false }>> {
+  const run = (given?: CandleColumns) =>
+    pool.run('sweepRun', owner, { ...input, candles: given }, { ...options, budgetMs: input.limits.budgetMs });
+  const first = await run();
+  const answer = first.missingCandles ? await run(await candles()) : first;
+  if (answer.missingCandles) throw new StrategyError('Le bac à sable a perdu les bougies de cette optimisation.');
+  return answer;
 }

@@ -1,4 +1,5 @@
 import { simulate } from '../backtest/engine';
+import { computeStats } from '../backtest/stats';
 import { decideOnClose } from '../engine/live-step';
 import type { TaskAnswer, TaskContext } from './sandbox-pool-protocol';
 import {
@@ -6,10 +7,15 @@ import {
   packTrades,
   type EvaluateInput,
   type SimulateInput,
+  type SweepRunInput,
   type ValidateInput,
 } from './sandbox-pool-tasks';
-import { StrategyRunner } from './strategy-runner';
+import { StrategyRunner, type CandleColumns } from './strategy-runner';
 import { validateStrategy } from './validate';
+
+/** The candles of the sweeps this child served last, by the caller's key (a year of 1m candles is 25 MB). */
+const sweepCandles = new Map<string, CandleColumns>();
+const SWEEP_CANDLES_KEPT = 2;
 
 /** What the sandbox threads run, by task kind (see SandboxTaskTypes for the caller's side). */
 export const SANDBOX_TASKS = {
@@ -55,11 +61,49 @@ export const SANDBOX_TASKS = {
         },
       });
       const trades = packTrades(simulation.trades);
-      const buffers = [trades.buffer as ArrayBuffer, simulation.equity.buffer as ArrayBuffer];
-      if (input.keepCandles) return { output: { ...simulation, trades }, transfer: buffers };
       return {
         output: { ...simulation, trades, candles: input.candles },
-        transfer: [...buffers, ...columnBuffers(input.candles)],
+        transfer: [
+          trades.buffer as ArrayBuffer,
+          simulation.equity.buffer as ArrayBuffer,
+          ...columnBuffers(input.candles),
+        ],
+      };
+    } finally {
+      runner.dispose();
+    }
+  },
+
+  /** One sweep combination on candles kept from an earlier one (or given now), answered as its statistics. */
+  sweepRun: async (input: SweepRunInput, context: TaskContext): Promise<TaskAnswer> => {
+    if (input.candles) {
+      sweepCandles.delete(input.candlesKey);
+      sweepCandles.set(input.candlesKey, input.candles);
+      while (sweepCandles.size > SWEEP_CANDLES_KEPT) sweepCandles.delete(sweepCandles.keys().next().value!);
+    }
+    const candles = sweepCandles.get(input.candlesKey);
+    if (!candles) return { output: { missingCandles: true } };
+    const runner = StrategyRunner.create(input.code, input.limits);
+    try {
+      runner.load(candles);
+      const simulation = await simulate(runner, candles, input.settings, {
+        checkpoint: () => context.stopRequested(),
+      });
+      const stats = computeStats(
+        simulation.trades,
+        simulation.equity,
+        simulation.exposedCandles,
+        simulation.finalBalance,
+        candles,
+        input.settings,
+      );
+      return {
+        output: {
+          missingCandles: false,
+          cancelled: simulation.cancelled,
+          stats,
+          finalBalance: simulation.finalBalance,
+        },
       };
     } finally {
       runner.dispose();
