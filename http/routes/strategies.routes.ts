@@ -7,6 +7,7 @@ import { validationLimits } from '../../core/sandbox/limits';
 import { validateInPool } from '../../core/sandbox/sandbox-pool-tasks';
 import { TIMEFRAMES } from '../../queues/names';
 import type { AppDeps } from '../context';
+import { declaredParams } from './backtest-fields';
 import { refuseWhileOpen } from '../../core/live/activations';
 import { currentUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
@@ -80,6 +81,12 @@ export function strategiesRoutes(deps: AppDeps): Router {
 
   router.get('/:id', async (req, res) => {
     res.json(toJson(await tenant(res).find(Strategy, idOf(req.params.id), NOT_FOUND)));
+  });
+
+  /** What the strategy declares in `static params` (the backtest form's values, the Optimisation's ranges). */
+  router.get('/:id/params', async (req, res) => {
+    const strategy = await tenant(res).find(Strategy, idOf(req.params.id), NOT_FOUND);
+    res.json(await declaredParams(deps, strategy));
   });
 
   router.put('/:id', async (req, res) => {

@@ -161,6 +161,18 @@ describe('parameter sweeps', () => {
     expect(listed[0].id).toBe(sweep.id);
   });
 
+  it('lists what a strategy declares, for the forms', async () => {
+    const declared = (await owner.get(`/api/strategies/${strategyId}/params`).expect(200)).body;
+    expect(declared).toEqual({
+      fast: { default: 10, min: 5, max: 30, step: 5 },
+      slow: { default: 20, min: 10, max: 60, step: 10 },
+    });
+    const broken = await strategyOf(owner, 'class P extends Strategy { static params = { a: { default: "x" } }; }');
+    const refused = await owner.get(`/api/strategies/${broken}/params`);
+    expect([refused.status, refused.body.error.field]).toEqual([400, 'strategyId']);
+    expect(refused.body.error.message).toMatch(/paramètre « a » : default doit être un nombre/);
+  });
+
   it('samples at most maxRuns combinations, the same ones for the same request', async () => {
     const grid = { params: { fast: { min: 2, max: 20, step: 1 }, slow: [30, 40, 50] }, maxRuns: 7 };
     const first = await owner.send('post', '/api/sweeps', body({ ...grid, to: iso(rows[300][0]) }));

@@ -32,6 +32,7 @@ const OWNED: OwnedResource[] = [
       return res.body.id;
     },
     updateBody: { name: 'taken over', timeframe: '1h', code: EXAMPLE_CODE },
+    actions: ['GET /:id/params'],
   },
   {
     basePath: '/api/brokers',

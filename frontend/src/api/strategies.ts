@@ -1,4 +1,5 @@
 import type { BacktestStats } from '@core/backtest/stats';
+import type { ParamSpecs } from '@core/sandbox/strategy-params';
 
 export type { BacktestStats };
 
@@ -13,7 +14,7 @@ export interface StrategyItem {
 }
 
 export type ValidationResult =
-  | { ok: true; trades: number; candles: number; logs: string[]; typescript: boolean }
+  | { ok: true; trades: number; candles: number; logs: string[]; typescript: boolean; params: ParamSpecs }
   | { ok: false; error: { message: string; line: number | null; column: number | null } };
 
 export type BacktestStatus = 'queued' | 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -37,6 +38,8 @@ export interface BacktestSummary {
   progress: number;
   error: string | null;
   totalTrades: number | null;
+  /** The strategy's parameter values of this run; null: its defaults. */
+  params: Record<string, number> | null;
   createdAt: string;
   finishedAt: string | null;
 }

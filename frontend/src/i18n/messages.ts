@@ -1,6 +1,7 @@
 import { aiEn, aiFr } from './ai-messages';
 import { liveEn, liveFr } from './live-messages';
 import { statsEn, statsFr } from './stats-messages';
+import { sweepEn, sweepFr } from './sweep-messages';
 import { webhookEn, webhookFr } from './webhook-messages';
 
 /** French first (the default), English second; both must have every key. */
@@ -9,6 +10,7 @@ export const fr = {
   ...liveFr,
   ...webhookFr,
   ...statsFr,
+  ...sweepFr,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Trading manuel',
@@ -250,6 +252,7 @@ export const en: Record<MessageKey, string> = {
   ...liveEn,
   ...webhookEn,
   ...statsEn,
+  ...sweepEn,
   'app.name': 'Aristobot',
   'menu.heartbeat': 'Heartbeat',
   'menu.manual': 'Manual trading',
