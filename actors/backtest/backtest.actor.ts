@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { SimulationSettings } from '../../core/backtest/engine';
+import { packEquity } from '../../core/backtest/equity-store';
 import { computeStats, equityCurve } from '../../core/backtest/stats';
 import {
   BACKTEST_TIMEFRAMES,
@@ -143,6 +144,10 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
     );
     await db.transaction(async (trx) => {
       await trx('backtest_trades').where({ backtest_id: id }).delete();
+      await trx('backtest_equity')
+        .insert({ backtest_id: id, points: packEquity(simulation.equity, candles.time) })
+        .onConflict('backtest_id')
+        .merge();
       const trades = simulation.trades.map((t) => ({
         backtest_id: id,
         side: t.side,

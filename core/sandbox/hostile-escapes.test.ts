@@ -143,7 +143,9 @@ describe('hostile strategies: log floods', () => {
   it('keeps 200 lines of 500 characters out of a flood of huge lines', async () => {
     const flood = "const y = 'y'.repeat(1e5); for (let i = 0; i < 1e5; i++) console.log(y, i);";
     const logs = passed(await probe(hostile({ init: flood })));
-    expect(logs).toHaveLength(200);
+    // 200 kept, and one last line saying how many were cut.
+    expect(logs).toHaveLength(201);
+    expect(logs[200]).toMatch(/… \d+ ligne\(s\) de journal non gardée\(s\) : 200 au plus par exécution$/);
     expect(Math.max(...logs.map((line) => line.length))).toBeLessThanOrEqual(501);
   });
 

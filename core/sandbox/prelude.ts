@@ -40,6 +40,8 @@ export const PRELUDE = String.raw`
   const LOG_LINES = 200;
   const LOG_CHARS = 500;
   const logs = [];
+  // Lines written past LOG_LINES are counted, not kept: the last line kept says how many were cut.
+  let dropped = 0;
   // Only the engine makes series: a forged one could carry a chosen id or data to the host.
   const TOKEN = freeze({});
 
@@ -181,7 +183,10 @@ export const PRELUDE = String.raw`
     }
   };
   function write(level, args) {
-    if (logs.length >= LOG_LINES) return;
+    if (logs.length >= LOG_LINES) {
+      dropped++;
+      return;
+    }
     let line = args.map(piece).join(' ');
     if (line.length > LOG_CHARS) line = line.slice(0, LOG_CHARS) + '…';
     logs.push(level + ' ' + line);
@@ -391,7 +396,12 @@ export const PRELUDE = String.raw`
       }
     },
     logs() {
-      return 'ok|' + stringify(logs.splice(0, min(logs.length, LOG_LINES)));
+      const out = logs.splice(0, min(logs.length, LOG_LINES));
+      if (dropped > 0) {
+        out.push('warn … ' + dropped + ' ligne(s) de journal non gardée(s) : ' + LOG_LINES + ' au plus par exécution');
+        dropped = 0;
+      }
+      return 'ok|' + stringify(out);
     },
   });
 

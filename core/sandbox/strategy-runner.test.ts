@@ -194,8 +194,10 @@ describe('strategy sandbox', () => {
     const long = failure(strategy("throw new Error('x'.repeat(1e6));"));
     expect(long.message.length).toBeLessThanOrEqual(1001);
     const logs = logsOf(strategy("for (let i = 0; i < 1000; i++) console.log('y'.repeat(10000)); return false;"), 2);
-    expect(logs).toHaveLength(200);
+    // 200 lines kept, then one saying how many were cut.
+    expect(logs).toHaveLength(201);
     expect(logs[0].length).toBeLessThanOrEqual(502);
+    expect(logs[200]).toBe('warn … 800 ligne(s) de journal non gardée(s) : 200 au plus par exécution');
   });
 
   it('checks the source: one class extending Strategy, syntax errors with line and column, TypeScript accepted', () => {

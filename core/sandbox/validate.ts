@@ -8,6 +8,8 @@ export type ValidationResult =
   | { ok: false; error: { message: string; line: number | null; column: number | null } };
 
 const SAMPLE = 500;
+const LOGS_SHOWN = 50;
+const cutNotice = (n: number) => `warn … ${n} ligne(s) de journal de plus non affichée(s) (${LOGS_SHOWN} au plus)`;
 
 /** A deterministic random walk (hourly candles): enough movement for most strategies to trade on it. */
 export function sampleCandles(n = SAMPLE): CandleColumns {
@@ -58,7 +60,7 @@ export async function validateStrategy(code: string, limits: SandboxLimits): Pro
       ok: true,
       trades,
       candles: SAMPLE,
-      logs: logs.slice(0, 50),
+      logs: logs.length > LOGS_SHOWN ? [...logs.slice(0, LOGS_SHOWN), cutNotice(logs.length - LOGS_SHOWN)] : logs,
       typescript: runner.typescript,
       params: runner.params,
     };

@@ -1,10 +1,12 @@
-import { Router } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { Router, type Response } from 'express';
+import { unpackEquity } from '../../core/backtest/equity-store';
 import { backtestCancelKey, requestBacktest } from '../../actors/backtest/backtest.actor';
 import { loadColumns, type BacktestTimeframe } from '../../core/candles/history';
 import { candleStoreKey } from '../../core/candles/candle-sources';
 import { BacktestResult, Broker, Strategy } from '../../core/db/models';
-import { trimDecimal, trimNullableDecimal } from '../../core/decimal';
-import { ConflictError, ValidationError } from '../../core/errors';
+import { decimalFromFloat, trimDecimal, trimNullableDecimal } from '../../core/decimal';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import { parse, z } from '../../core/validation';
 import { tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
@@ -129,6 +131,30 @@ export function backtestsRoutes(deps: AppDeps): Router {
         exitReason: t.exit_reason,
       })),
     });
+  });
+
+  /** The equity at every candle of a completed run (the result's curve is sampled): JSON pairs, or CSV to download. */
+  const fullEquity = async (res: Response, raw: string) => {
+    const b = await tenant(res).find(BacktestResult, idOf(raw), NOT_FOUND);
+    const row = await deps.db('backtest_equity').where({ backtest_id: b.id }).first('points');
+    if (!row)
+      throw new NotFoundError(
+        'Courbe complète introuvable : ce backtest n’est pas terminé ou date d’avant son stockage',
+      );
+    return { id: b.id, points: unpackEquity(row.points as Buffer) };
+  };
+  router.get('/:id/equity', async (req, res) => {
+    res.json(await fullEquity(res, req.params.id));
+  });
+  router.get('/:id/equity.csv', async (req, res) => {
+    const { id, points } = await fullEquity(res, req.params.id);
+    res.type('text/csv').attachment(`backtest-${id}-equity.csv`);
+    res.send(
+      stringify(
+        points.map(([t, v]) => [new Date(t).toISOString(), decimalFromFloat(v)]),
+        { header: true, columns: ['time', 'equity'] },
+      ),
+    );
   });
 
   /** The run's candles for the chart, merged into at most CHART_BARS bars (OHLC of consecutive candles). */

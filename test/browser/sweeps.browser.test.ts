@@ -117,6 +117,39 @@ describe('optimisation tab', () => {
     expect(await textOf(page, 'backtest-params')).toBe(`fast = ${fast} · slow = ${slow}`);
   });
 
+  it('lists the declared parameters on validation, and runs a backtest with a typed value', async () => {
+    await page.goto(`${server.url}/strategies`);
+    await page.getByTestId('strategy-item').filter({ hasText: 'EMA réglable' }).click();
+    await page.locator('.cm-content').getByText('static params').waitFor();
+    await page.getByTestId('strategy-validate').click();
+    expect(await textOf(page, 'strategy-params')).toBe(
+      'Paramètres (valeur par défaut, plage de l’Optimisation) : fast = 10 (5 → 30, 5) · slow = 20 (10 → 60, 10)',
+    );
+
+    await page.goto(`${server.url}/backtest`);
+    await page.getByTestId('backtest-strategy').selectOption({ label: 'EMA réglable (1h)' });
+    await page.getByTestId('backtest-param-fast').waitFor();
+    expect(await page.getByTestId('backtest-param-slow').getAttribute('placeholder')).toBe('défaut 20');
+    await page.getByTestId('backtest-source').selectOption('binance');
+    await page.getByTestId('backtest-from').fill(day(0));
+    await page.getByTestId('backtest-to').fill(day(600));
+    await page.getByTestId('backtest-param-fast').fill('abc');
+    await page.getByTestId('backtest-launch').click();
+    await page.getByText('Paramètre fast : nombre attendu').waitFor();
+    const before = await page.getByTestId('backtest-run').count();
+    await page.getByTestId('backtest-param-fast').fill('12');
+    await page.getByTestId('backtest-launch').click();
+    await page.getByTestId('backtest-params').getByText('fast = 12', { exact: true }).waitFor();
+    await page.getByTestId('backtest-stats').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('backtest-run').count()).toBe(before + 1);
+    expect(await textOf(page, 'backtest-conventions')).toContain('annualisés par √365');
+    const csv = await page.evaluate(
+      async (href) => (await fetch(href!)).text(),
+      await page.getByTestId('backtest-equity-csv').getAttribute('href'),
+    );
+    expect(csv.split('\n')[0]).toBe('time,equity');
+  });
+
   it('reads in the light theme too', async () => {
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
     await page.goto(`${server.url}/backtest?tab=optimisation`);

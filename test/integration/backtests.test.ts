@@ -93,6 +93,21 @@ describe('backtests', () => {
     expect(result.finalAmount).toBe(trades.at(-1)!.balanceAfter);
     expect(new Set(trades.map((t) => t.exitReason))).toContain('signal');
     expect((result.equity as unknown[]).length).toBeGreaterThan(100);
+    // The chart's curve is sampled; the whole one has a point per candle, and it ends on the final balance, as the
+    // trades table does.
+    const sampled = result.equity as [number, number][];
+    expect(sampled.length).toBeLessThanOrEqual(1001);
+    const full = (await client.get(`/api/backtests/${id}/equity`).expect(200)).body.points as [number, number][];
+    expect(full).toHaveLength(2000);
+    expect(full.map(([t]) => t)).toEqual(rows.slice(0, 2000).map((r) => r[0]));
+    expect(full.at(-1)![1]).toBeCloseTo(Number(result.finalAmount), 8);
+    expect(sampled.at(-1)![0]).toBe(full.at(-1)![0]);
+    expect(sampled.at(-1)![1]).toBeCloseTo(Number(result.finalAmount), 7);
+    const csv = await client.get(`/api/backtests/${id}/equity.csv`).expect(200);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('time,equity');
+    expect(lines).toHaveLength(2001);
+    expect(lines.at(-1)).toBe(`${new Date(full.at(-1)![0]).toISOString()},${result.finalAmount}`);
     expect(run.fill).toBe('next_open');
     const mine = events.filter((e) => e.id === id);
     expect(mine.some((e) => e.status === 'running')).toBe(true);

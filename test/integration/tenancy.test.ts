@@ -54,7 +54,7 @@ const OWNED: OwnedResource[] = [
     },
     // Backtests have no PUT: B's PUT must still answer 404 like every route on A's row.
     updateBody: {},
-    actions: ['GET /:id/candles', 'POST /:id/cancel'],
+    actions: ['GET /:id/candles', 'GET /:id/equity', 'GET /:id/equity.csv', 'POST /:id/cancel'],
   },
   {
     basePath: '/api/sweeps',

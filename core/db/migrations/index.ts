@@ -13,6 +13,7 @@ import * as webhookIntake from './011-webhook-intake';
 import * as balanceSnapshots from './012-balance-snapshots';
 import * as tradesChangeSeq from './013-trades-change-seq';
 import * as parameterSweeps from './014-parameter-sweeps';
+import * as backtestEquity from './015-backtest-equity';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '012-balance-snapshots': balanceSnapshots,
   '013-trades-change-seq': tradesChangeSeq,
   '014-parameter-sweeps': parameterSweeps,
+  '015-backtest-equity': backtestEquity,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

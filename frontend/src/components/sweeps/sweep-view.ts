@@ -1,7 +1,7 @@
 import { expandRange, type ParamRange } from '@core/sweeps/grid';
 import type { ParamSpecs } from '@core/sandbox/strategy-params';
 import type { RunFigures, SweepRun } from '@/api/sweeps';
-import { parseDecimalInput } from '@/format/number-input';
+import { parseDecimalInput, toDecimalInput } from '@/format/number-input';
 import type { Language } from '@/stores/prefs';
 
 /** One line of the Optimisation form: a declared parameter, varied over a range or a list, or left at its default. */
@@ -16,7 +16,7 @@ export interface ParamRow {
 }
 
 const text = (value: number | undefined, language: Language) =>
-  value === undefined ? '' : language === 'fr' ? String(value).replace('.', ',') : String(value);
+  value === undefined ? '' : toDecimalInput(String(value), language);
 
 /** The form's lines for what a strategy declares: its range when it gives one, else its default alone. */
 export function rowsOf(specs: ParamSpecs, language: Language): ParamRow[] {
