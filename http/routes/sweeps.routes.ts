@@ -62,6 +62,7 @@ const LABELS = {
 
 const NOT_FOUND = 'Optimisation introuvable';
 const ACTIVE = ['queued', 'loading', 'running'];
+const MAX_ACTIVE = 2;
 /** The figures of each run the page shows (the rest of a run's statistics stay in its row). */
 const FIGURES = [
   'finalAmount',
@@ -133,6 +134,15 @@ export function sweepsRoutes(deps: AppDeps): Router {
     const data = parse(sweepSchema, req.body, LABELS);
     const strategy = await tenant(res).query(Strategy).findById(data.strategyId);
     if (!strategy) throw new ValidationError('Stratégie : introuvable', 'strategyId');
+    // The sweep queue is first come, first served: one user's sweeps must leave room for everyone else's.
+    const running = await tenant(res).query(Sweep).whereIn('status', ACTIVE).resultSize();
+    if (running >= MAX_ACTIVE) {
+      throw new ConflictError(
+        `${MAX_ACTIVE} optimisations au plus en cours : attendez la fin de l’une d’elles ou interrompez-la.`,
+        undefined,
+        'SWEEPS_BUSY',
+      );
+    }
     if (!(await candleStoreKey(deps.db, strategy.user_id, data.source))) {
       throw new ValidationError('Source : introuvable', 'source');
     }

@@ -49,22 +49,27 @@ describe('parameter sweeps', () => {
     workers.push(await startSweepWorker(app, 'worker-a'), await startSweepWorker(app, 'worker-b'));
     workers.push(await startBacktestWorker(app));
     owner = await signedInClient(app);
-    source = uniqueName('imp');
-    await owner.csrf();
-    const imported = await owner.agent
-      .post(
-        `/api/candles/import?${new URLSearchParams({ source, symbol: 'BTC/USDT', timeframe: '1h', format: 'json' })}`,
-      )
-      .set('X-CSRF-Token', owner.token)
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify(rows));
-    expect(imported.status).toBe(201);
+    source = await importCandles(owner);
     strategyId = await strategyOf(owner, TUNABLE_EMA_CROSS);
   });
   afterAll(async () => {
     for (const worker of workers) await worker.close();
     await stack.close();
   });
+
+  /** The candles imported under a new source of the client's. */
+  async function importCandles(client: Client): Promise<string> {
+    const name = uniqueName('imp');
+    await client.csrf();
+    const query = new URLSearchParams({ source: name, symbol: 'BTC/USDT', timeframe: '1h', format: 'json' });
+    const imported = await client.agent
+      .post(`/api/candles/import?${query}`)
+      .set('X-CSRF-Token', client.token)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(rows));
+    expect(imported.status).toBe(201);
+    return name;
+  }
 
   async function strategyOf(client: Client, code: string): Promise<number> {
     const res = await client.send('post', '/api/strategies', { name: uniqueName('s'), timeframe: '1h', code });
@@ -246,6 +251,32 @@ describe('parameter sweeps', () => {
     expect((await owner.send('post', `/api/sweeps/${id}/cancel`)).status).toBe(409);
     expect((await owner.send('delete', `/api/sweeps/${id}`)).status).toBe(204);
     expect(await stack.app.db('sweep_runs').where({ sweep_id: id }).count()).toEqual([{ count: 0 }]);
+  });
+
+  it('runs at most two sweeps of a user at once', async () => {
+    const user = await signedInClient(stack.app);
+    const slow = TUNABLE_EMA_CROSS.replace(
+      'if (this.candles.length <= this.params.slow) return false; // pas assez de données',
+      'const until = Date.now() + 1; while (Date.now() < until) {}',
+    );
+    const mine = await strategyOf(user, slow);
+    const theirs = await importCandles(user);
+    const ask = () =>
+      user.send('post', '/api/sweeps', body({ strategyId: mine, source: theirs, params: { fast: [5, 6, 7, 8] } }));
+    const [a, b] = [await ask(), await ask()];
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const third = await ask();
+    expect([third.status, third.body.error.code]).toEqual([409, 'SWEEPS_BUSY']);
+    // Another user is not held back by this one's.
+    expect(
+      (await owner.send('post', '/api/sweeps', body({ params: { fast: [5] }, to: iso(rows[100][0]) }))).status,
+    ).toBe(201);
+    await user.send('post', `/api/sweeps/${a.body.id}/cancel`);
+    expect((await ask()).status).toBe(201);
+    for (const sweep of (await user.get('/api/sweeps')).body as { id: number; status: string }[]) {
+      if (['queued', 'loading', 'running'].includes(sweep.status))
+        await user.send('post', `/api/sweeps/${sweep.id}/cancel`);
+    }
   });
 
   it('keeps sweeps to their owner', async () => {
