@@ -82,7 +82,7 @@ export async function runBacktest(deps: BacktestDeps, id: number): Promise<strin
   const finish = async (status: 'completed' | 'failed' | 'cancelled', fields: Record<string, unknown> = {}) => {
     await db('backtest_results')
       .where({ id })
-      .update({ status, finished_at: new Date(), ...fields });
+      .update({ status, finished_at: new Date(), stopped_phase: lastPhase, ...fields });
     await deps.redis.del(backtestCancelKey(deps.prefix, id));
     await deps.publisher.publish('backtest:progress', { id, status, percent: lastPercent }, { userId });
     return status;

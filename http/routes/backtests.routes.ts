@@ -48,6 +48,7 @@ function summary(b: BacktestResult, strategyName?: string | null) {
     market: b.market,
     status: b.status,
     progress: b.progress,
+    stoppedPhase: b.stopped_phase,
     error: b.error_message,
     totalTrades: b.total_trades,
     params: b.params,

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { startBacktestWorker } from '../helpers/brokers';
-import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, textOf } from '../helpers/browser';
 import { btcHourlyCandles } from '../helpers/market-data';
 import { startTradingStack } from '../helpers/trading';
 
@@ -73,5 +73,37 @@ describe('strategies and backtest pages', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'backtest');
     expect(await page.getByTestId('backtest-run').count()).toBe(1);
+  });
+
+  it('fills the form again from a run, stops a download where it was, and deletes a run once confirmed', async () => {
+    // « Relancer »: the run's settings back in the form.
+    await page.getByTestId('backtest-from').fill('2020-01-01');
+    await page.getByTestId('backtest-fill').selectOption('next_open');
+    await page.getByTestId('backtest-rerun').click();
+    expect(await page.getByTestId('backtest-from').inputValue()).toBe(new Date(rows[0][0]).toISOString().slice(0, 10));
+    expect(await page.getByTestId('backtest-to').inputValue()).toBe(new Date(rows[1400][0]).toISOString().slice(0, 10));
+    expect(await page.getByTestId('backtest-fill').inputValue()).toBe('close');
+
+    // A slow download, cancelled: its bar says so where it stopped, the simulation's stays empty.
+    stack.fake.klinesDelayMs = 400;
+    await page.getByTestId('backtest-symbol').fill('ETH/USDT');
+    await page.getByTestId('backtest-from').fill('2022-01-01');
+    await page.getByTestId('backtest-to').fill('2022-07-01');
+    await page.getByTestId('backtest-launch').click();
+    await page.getByTestId('backtest-cancel').click();
+    expect(await textOf(page, 'confirm-message')).toContain('Les bougies déjà téléchargées sont gardées');
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('backtest-loading-bar').getByText('interrompu').waitFor({ timeout: 10_000 });
+    expect(await textOf(page, 'backtest-running-bar')).toBe('Simulation —');
+    stack.fake.klinesDelayMs = 0;
+    await screenshot(page, 'backtest-cancelled-download');
+
+    // « Effacer » asks first, then the run leaves the list.
+    expect(await page.getByTestId('backtest-run').count()).toBe(2);
+    await page.getByTestId('backtest-delete').click();
+    expect(await textOf(page, 'confirm-message')).toContain('Effacer ce backtest, ses trades et sa courbe');
+    await page.getByTestId('confirm-ok').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="backtest-run"]').length === 1);
+    expect(await textOf(page, 'backtest-progress')).toContain('Exemple EMA 10/20 — BTC/USDT 1h');
   });
 });

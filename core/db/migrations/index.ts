@@ -14,6 +14,7 @@ import * as balanceSnapshots from './012-balance-snapshots';
 import * as tradesChangeSeq from './013-trades-change-seq';
 import * as parameterSweeps from './014-parameter-sweeps';
 import * as backtestEquity from './015-backtest-equity';
+import * as backtestStoppedPhase from './016-backtest-stopped-phase';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -35,6 +36,7 @@ const migrations: Record<string, Knex.Migration> = {
   '013-trades-change-seq': tradesChangeSeq,
   '014-parameter-sweeps': parameterSweeps,
   '015-backtest-equity': backtestEquity,
+  '016-backtest-stopped-phase': backtestStoppedPhase,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

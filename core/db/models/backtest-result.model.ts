@@ -23,6 +23,8 @@ export class BacktestResult extends OwnedModel {
   market!: 'spot' | 'futures';
   status!: 'queued' | 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
   progress!: number;
+  /** Where a cancelled or failed run stopped: `loading` (candles) or `running` (simulation). */
+  stopped_phase!: 'loading' | 'running' | null;
   error_message!: string | null;
   total_trades!: number | null;
   winning_trades!: number | null;

@@ -36,6 +36,8 @@ export interface BacktestSummary {
   market: 'spot' | 'futures';
   status: BacktestStatus;
   progress: number;
+  /** Where a cancelled or failed run stopped. */
+  stoppedPhase: 'loading' | 'running' | null;
   error: string | null;
   totalTrades: number | null;
   /** The strategy's parameter values of this run; null: its defaults. */
