@@ -56,6 +56,49 @@ describe('strategies and backtest pages', () => {
     expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
   });
 
+  it('asks before dropping unsaved edits or saving code that fails the check; reads in the dark theme', async () => {
+    await page.goto(`${server.url}/strategies`);
+    await page.getByTestId('strategy-item').first().click();
+    await page.locator('.cm-content').getByText('crossedAbove').first().waitFor();
+    // Method names on the dark background: light enough to read (CodeMirror's default is dark blue).
+    const luminance = await page.evaluate(() => {
+      const token = [...document.querySelectorAll('.cm-content span')].find((el) => el.textContent === 'shouldLong');
+      const [r, g, b] = getComputedStyle(token!).color.match(/\d+/g)!.map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    });
+    expect(luminance).toBeGreaterThan(0.45);
+    await screenshot(page, 'strategies-dark-editor');
+
+    // An edit, then another strategy asked for: the page asks, and staying keeps the edit.
+    await page.getByTestId('strategy-name').fill('Exemple modifié');
+    await page.getByTestId('strategy-new').click();
+    expect(await textOf(page, 'confirm-message')).toBe(
+      '« Exemple modifié » a des modifications non enregistrées. Les abandonner ?',
+    );
+    await page.getByTestId('confirm-cancel').click();
+    expect(await page.getByTestId('strategy-name').inputValue()).toBe('Exemple modifié');
+    // Leaving the page asks too; dropping the edit lets it go.
+    await page.getByRole('link', { name: 'Backtest' }).click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('backtest-form').waitFor();
+    await page.goto(`${server.url}/strategies`);
+    await page.locator('.cm-content').getByText('crossedAbove').first().waitFor();
+    expect(await page.getByTestId('strategy-name').inputValue()).toBe('Exemple EMA 10/20');
+
+    // Saving code that fails the check asks first; « Corriger d'abord » stores nothing.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nclass Deux extends Strategy {}');
+    await page.getByTestId('strategy-save').click();
+    expect(await textOf(page, 'confirm-message')).toContain('exactement une classe qui étend Strategy (trouvé : 2)');
+    expect(await textOf(page, 'confirm-message')).toContain('Enregistrer ce code quand même ?');
+    await page.getByTestId('confirm-cancel').click();
+    // A reload is the browser's own question (beforeunload), which Playwright answers for us.
+    await page.goto(`${server.url}/strategies`);
+    await page.locator('.cm-content').getByText('crossedAbove').first().waitFor();
+    expect(await page.locator('.cm-content').textContent()).not.toContain('class Deux');
+  });
+
   it('runs a backtest: both progress bars, statistics, charts with markers and the trades', async () => {
     await page.goto(`${server.url}/backtest`);
     await page.getByTestId('backtest-form').waitFor();
