@@ -5,19 +5,21 @@ import { User } from '../db/models';
 import { parse, z } from '../validation';
 import { createPaperBroker } from '../brokers/paper-account';
 import { seedExampleStrategy } from '../db/example-strategy';
+import { ACCOUNT_RULES } from './account-rules';
 import { hashPassword, verifyPassword, verifyWithoutAccount } from './passwords';
 import { USERNAME_KEY_MAX_LENGTH, usernameKey } from './username-key';
 
+const { username: U, password: P } = ACCOUNT_RULES;
 const username = z
   .string({ error: 'obligatoire' })
   .trim()
-  .min(3, { error: '3 caractères au moins' })
-  .max(32, { error: '32 caractères au plus' })
-  .regex(/^[A-Za-z0-9_.-]+$/, { error: 'lettres, chiffres, « _ », « . » et « - » seulement' });
+  .min(U.min, { error: `${U.min} caractères au moins` })
+  .max(U.max, { error: `${U.max} caractères au plus` })
+  .regex(U.pattern, { error: 'lettres, chiffres, « _ », « . » et « - » seulement' });
 const password = z
   .string({ error: 'obligatoire' })
-  .min(8, { error: '8 caractères au moins' })
-  .max(200, { error: '200 caractères au plus' });
+  .min(P.min, { error: `${P.min} caractères au moins` })
+  .max(P.max, { error: `${P.max} caractères au plus` });
 
 export const registerSchema = z.object({ username, password });
 export const loginSchema = z.object({

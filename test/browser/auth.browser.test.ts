@@ -43,6 +43,28 @@ async function register(username: string, password = 'password-123'): Promise<vo
   await page.getByTestId('register-confirm').fill(password);
 }
 
+it('shows the account rules before anything is sent, ticked as they are met', async () => {
+  await page.goto(server.url);
+  await page.getByTestId('open-register').click();
+  const met = async () =>
+    page
+      .getByTestId('register-rules')
+      .locator('li.met')
+      .evaluateAll((items) => items.map((li) => li.getAttribute('data-testid')));
+  expect(await met()).toEqual([]);
+  expect(await page.getByTestId('register-rules').textContent()).toContain('Mot de passe : 8 caractères au moins');
+  await page.getByTestId('register-username').fill('ab');
+  await page.getByTestId('register-password').fill('short');
+  expect(await met()).toEqual(['rule-usernameChars']);
+  await page.getByTestId('register-username').fill('anna_b');
+  await page.getByTestId('register-password').fill('password-123');
+  await page.getByTestId('register-confirm').fill('password-12');
+  expect(await met()).toEqual(['rule-usernameLength', 'rule-usernameChars', 'rule-passwordLength']);
+  await page.getByTestId('register-confirm').fill('password-123');
+  expect(await met()).toHaveLength(4);
+  await screenshot(page, 'register-rules');
+});
+
 it('registers through the modal and lands in the app', async () => {
   const username = uniqueName('Ana');
   await register(username);
@@ -105,6 +127,23 @@ it('debug mode: the switch signs in as dev and the status bar says "Debug actif"
     () => !(document.querySelector('[data-testid=login-username]') as HTMLInputElement).disabled,
   );
   expect((await app.db('debug_mode').first()).is_active).toBe(false);
+});
+
+it('debug mode: the status bar badge leaves it once confirmed, the session stays signed in', async () => {
+  await page.goto(server.url);
+  await page.getByTestId('debug-switch').check({ force: true });
+  await page.getByTestId('status-debug').click();
+  await expectText(page.getByTestId('confirm-message'), 'Quitter le mode développement ?');
+  await page.getByTestId('confirm-cancel').click();
+  expect((await app.db('debug_mode').first()).is_active).toBe(true);
+  await page.getByTestId('status-debug').click();
+  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('status-debug').waitFor({ state: 'detached' });
+  expect((await app.db('debug_mode').first()).is_active).toBe(false);
+  await expectText(page.locator('aside'), 'dev');
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-form').waitFor();
+  expect(await page.getByTestId('login-username').isDisabled()).toBe(false);
 });
 
 it('switches to the light theme, keeps it across reloads, and back', async () => {

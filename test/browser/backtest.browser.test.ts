@@ -62,7 +62,9 @@ describe('strategies and backtest pages', () => {
     await page.locator('.cm-content').getByText('crossedAbove').first().waitFor();
     // Method names on the dark background: light enough to read (CodeMirror's default is dark blue).
     const luminance = await page.evaluate(() => {
-      const token = [...document.querySelectorAll('.cm-content span')].find((el) => el.textContent === 'shouldLong');
+      const token = Array.from(document.querySelectorAll('.cm-content span')).find(
+        (el) => el.textContent === 'shouldLong',
+      );
       const [r, g, b] = getComputedStyle(token!).color.match(/\d+/g)!.map(Number);
       return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
     });
