@@ -2,7 +2,12 @@ import { Router } from 'express';
 import { requestMarkets } from '../../actors/markets/markets.actor';
 import type { BalanceLine } from '../../core/brokers/paper-account';
 import { fundPaperAccount } from '../../core/brokers/paper-account';
-import { credentialsHint, encryptCredentials, type Credentials } from '../../core/crypto/credentials';
+import {
+  credentialsHint,
+  decryptCredentials,
+  encryptCredentials,
+  type Credentials,
+} from '../../core/crypto/credentials';
 import { isUniqueViolation } from '../../core/db/errors';
 import { Broker } from '../../core/db/models';
 import { ConflictError, ValidationError } from '../../core/errors';
@@ -197,9 +202,21 @@ export function brokersRoutes(deps: AppDeps): Router {
     const id = idParam(req.params.id, NOT_FOUND);
     const data = parse(updateSchema, req.body, LABELS);
     const current = await tenant(res).find(Broker, id, NOT_FOUND);
-    const credentials = current.exchange === PAPER ? undefined : data.credentials;
-    checkExchangeInput(current.exchange, credentials, data.isTestnet);
     const user = currentUser(res);
+    // A field left empty keeps its stored value: changing the secret alone needs no API key typed again.
+    const typed = data.credentials
+      ? Object.fromEntries(Object.entries(data.credentials).filter(([, v]) => v))
+      : undefined;
+    const credentials =
+      current.exchange === PAPER || !typed || Object.keys(typed).length === 0
+        ? undefined
+        : {
+            ...(current.credentials_enc
+              ? decryptCredentials(current.credentials_enc, deps.config.SECRET_KEY, user.id)
+              : {}),
+            ...typed,
+          };
+    checkExchangeInput(current.exchange, credentials, data.isTestnet);
     const patch: Partial<Broker> = {};
     if (data.name !== undefined) patch.name = data.name;
     if (data.isActive !== undefined) patch.is_active = data.isActive;

@@ -115,6 +115,31 @@ describe('brokers', () => {
     expect((await client.send('post', `/api/brokers/${id}/test`)).status).toBe(200);
   });
 
+  it('changes the secret alone, keeping the stored API key', async () => {
+    const client = await signedInClient(app);
+    const ok = await client.send('post', '/api/brokers', {
+      name: 'Secret seul',
+      exchange: 'binance',
+      credentials: { apiKey: KEY, secret: SECRET },
+    });
+    const id = ok.body.broker.id;
+    const wrong = await client.send('put', `/api/brokers/${id}`, {
+      credentials: { apiKey: '', secret: 'still-wrong' },
+    });
+    // The key kept, the new secret tried: the exchange refuses the signature, not a missing key.
+    expect(wrong.body.error.message).toBe('Erreur de connexion à Binance : Signature for this request is not valid.');
+    const right = await client.send('put', `/api/brokers/${id}`, { credentials: { apiKey: '', secret: SECRET } });
+    expect(right.status).toBe(200);
+    expect(right.body.broker.credentialsHint).toBe('vmPU…Eh8A');
+    expect(JSON.stringify(right.body)).not.toContain(SECRET);
+    // Nothing typed at all changes nothing and tests nothing.
+    const rename = await client.send('put', `/api/brokers/${id}`, {
+      name: 'Renommé',
+      credentials: { apiKey: '', secret: '' },
+    });
+    expect([rename.status, rename.body.broker.name, rename.body.balance]).toEqual([200, 'Renommé', undefined]);
+  });
+
   it('names the missing or useless credential field and the impossible testnet', async () => {
     const client = await signedInClient(app);
     const missing = await client.send('post', '/api/brokers', {
