@@ -133,7 +133,7 @@ export function createApp(given: AppDeps): WebApp {
   app.use(inputGuard);
   app.use(session);
   app.use(loadUser);
-  app.use(csrfProtection(deps.config));
+  app.use(csrfProtection(deps.config, [BULL_BOARD_PATH]));
   app.use(requestScope);
 
   for (const area of apiAreas(deps)) {

@@ -56,11 +56,32 @@ export function csrfToken(config: Config, req: Request, res: Response): string {
   return sign(csrfKey(config), bound);
 }
 
-/** Refuses a state-changing request whose `X-CSRF-Token` is not the token of its session or nonce cookie. */
-export function csrfProtection(config: Config): RequestHandler {
+/**
+ * Whether the browser says the request comes from a page of this origin: `Sec-Fetch-Site: same-origin`, or an
+ * `Origin` naming this host. Browsers set both on every cross-site POST/PUT/DELETE, and pages cannot forge them.
+ */
+function sameOrigin(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin';
+  const origin = req.get('origin');
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.get('host');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses a state-changing request whose `X-CSRF-Token` is not the token of its session or nonce cookie. Bull
+ * Board's own page cannot send our header: its buttons (retry, clean) are taken when the browser says they come
+ * from this origin (the board also needs an admin session).
+ */
+export function csrfProtection(config: Config, exemptSameOrigin: string[] = []): RequestHandler {
   const key = csrfKey(config);
   return (req: Request, _res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
+    if (exemptSameOrigin.some((path) => req.path.startsWith(`${path}/`)) && sameOrigin(req)) return next();
     const given = Buffer.from(req.get('x-csrf-token') ?? '');
     const bound = binding(req);
     const expected = bound ? Buffer.from(sign(key, bound)) : undefined;

@@ -33,6 +33,29 @@ describe('Bull Board at /admin/queues', () => {
     expect(queues.status).toBe(200);
     expect(queues.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['system', 'tick']));
   });
+
+  it("takes the board's own buttons from its page, and refuses them from anywhere else", async () => {
+    const admin = await signedInClient(app, uniqueName('admin'));
+    await app.db('users').where({ id: admin.user!.id }).update({ is_admin: true });
+    const retry = '/admin/queues/api/queues/system/retry/failed';
+    // What the board's page sends: no token of ours, the browser's same-origin headers.
+    const fromBoard = await admin.agent.put(retry).set('Sec-Fetch-Site', 'same-origin');
+    expect(fromBoard.status).toBe(200);
+    // Or an Origin naming the host the request was sent to.
+    const viaOrigin = await admin.agent.put(retry).set('Host', '127.0.0.1:3000').set('Origin', 'http://127.0.0.1:3000');
+    expect(viaOrigin.status).toBe(200);
+    // A page elsewhere riding the admin's cookie.
+    const forged = await admin.agent
+      .put(retry)
+      .set('Sec-Fetch-Site', 'cross-site')
+      .set('Origin', 'https://evil.example');
+    expect([forged.status, forged.body.error?.code]).toEqual([403, 'CSRF_INVALID']);
+    expect((await admin.agent.put(retry).set('Origin', 'https://evil.example')).status).toBe(403);
+    expect((await admin.agent.put(retry)).status).toBe(403);
+    // The rest of the API still wants the token, whatever the headers say.
+    const api = await admin.agent.post('/api/strategies').set('Sec-Fetch-Site', 'same-origin').send({});
+    expect(api.body.error?.code).toBe('CSRF_INVALID');
+  });
 });
 
 describe('/api/health', () => {
