@@ -113,6 +113,10 @@ describe('strategies and backtest pages', () => {
     await page.getByTestId('backtest-stats').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('backtest-stats').textContent()).toContain('Taux de réussite');
     expect(await page.getByTestId('backtest-trades').locator('tbody tr').count()).toBeGreaterThan(5);
+    // Sides and exit reasons in words, not the stored codes.
+    const tradesText = (await page.getByTestId('backtest-trades').textContent()) ?? '';
+    expect(tradesText).toContain('Long');
+    expect(tradesText).not.toMatch(/stop_loss|take_profit|\blong\b/);
     await page.getByTestId('backtest-candles').locator('canvas').first().waitFor();
     expect(await page.getByTestId('backtest-progress').textContent()).toContain('Simulation 100 %');
     await page.waitForTimeout(300);

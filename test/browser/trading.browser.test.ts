@@ -70,8 +70,11 @@ describe('brokers and manual trading pages', () => {
   it('reloads the markets from the status bar, after confirmation, showing the progress', async () => {
     stack.fake.exchangeInfoDelayMs = 1500;
     await page.getByTestId('status-markets').click();
-    // The default broker is the paper one, whose markets are its price source's.
-    expect(await page.getByTestId('confirm-message').textContent()).toContain('Paper trading');
+    // Every exchange the user's brokers use: the paper one (its price source's markets) and Binance.
+    const asked = await page.getByTestId('confirm-message').textContent();
+    expect(asked).toContain('Paper trading');
+    expect(asked).toContain('Binance (broker « Binance perso »)');
+    await screenshot(page, 'markets-confirm');
     await page.getByTestId('confirm-ok').click();
     await page.getByText("Chargement 'binance'").waitFor();
     await screenshot(page, 'markets-progress');
