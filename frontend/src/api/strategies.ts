@@ -72,3 +72,18 @@ export interface CandleSource {
   first: string;
   last: string;
 }
+
+/** What a backtest and a sweep both run on: the strategy, the candles, the period and the simulated market. */
+export interface RunSettings {
+  strategyId: number;
+  source: string;
+  symbol: string;
+  timeframe: string;
+  from: string;
+  to: string;
+  initialAmount: string;
+  fee: string;
+  slippage: string;
+  fill: 'close' | 'next_open';
+  market: 'spot' | 'futures';
+}

@@ -1,6 +1,7 @@
 import type { ParamSpecs } from '@core/sandbox/strategy-params';
 import type { ParamRange } from '@core/sweeps/grid';
 import type { RankBy } from '@core/sweeps/ranking';
+import type { RunSettings } from './strategies';
 
 export type { ParamSpecs, ParamRange, RankBy };
 
@@ -8,18 +9,7 @@ export type SweepStatus = 'queued' | 'loading' | 'running' | 'completed' | 'fail
 export type SweepPhase = 'in' | 'out';
 
 /** What POST /api/sweeps takes. */
-export interface SweepRequest {
-  strategyId: number;
-  source: string;
-  symbol: string;
-  timeframe: string;
-  from: string;
-  to: string;
-  initialAmount: string;
-  fee: string;
-  slippage: string;
-  fill: 'close' | 'next_open';
-  market: 'spot' | 'futures';
+export interface SweepRequest extends RunSettings {
   params: Record<string, ParamRange>;
   maxRuns: number;
   rankBy: RankBy;

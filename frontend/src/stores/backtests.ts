@@ -1,24 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '@/api/client';
-import type { BacktestDetail, BacktestSummary } from '@/api/strategies';
+import type { BacktestDetail, BacktestSummary, RunSettings } from '@/api/strategies';
 import { useStatusStore } from './status';
 
 const BACKTESTS = '/api/backtests';
 
 /** What the backtest form holds; "Relancer" fills it from an earlier run. */
-export interface BacktestDraft {
-  strategyId: number;
-  source: string;
-  symbol: string;
-  timeframe: string;
-  from: string;
-  to: string;
-  initialAmount: string;
-  fee: string;
-  slippage: string;
-  fill: 'close' | 'next_open';
-  market: 'spot' | 'futures';
+export interface BacktestDraft extends RunSettings {
   params?: Record<string, number>;
 }
 
