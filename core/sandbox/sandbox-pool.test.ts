@@ -128,6 +128,11 @@ test.each(['exit', 'exhaust'] as const)('a child that dies (%s) fails its task a
 
 test('one owner runs one task at a time and may queue few; the others take turns', async () => {
   const sandbox = pool({ size: 2, queue: { perOwner: 2, total: 3 } });
+  // Both children started first: what is timed below is the queue, not a child's start on a loaded machine.
+  await Promise.all([
+    sandbox.run('sleep', 'w1', 1, { budgetMs: 5000 }),
+    sandbox.run('sleep', 'w2', 1, { budgetMs: 5000 }),
+  ]);
   const order: string[] = [];
   const task = (owner: string, ms: number) =>
     sandbox.run('sleep', owner, ms, { budgetMs: 5000 }).then(() => order.push(`${owner}:${ms}`));

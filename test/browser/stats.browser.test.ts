@@ -162,7 +162,11 @@ describe('Statistiques page', () => {
     const sd = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1));
     expect(returns.length).toBeGreaterThanOrEqual(2);
     expect(summary.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365), 3);
-    expect(await textOf(page, 'stats-sharpe')).toContain(Math.abs(summary.sharpe).toFixed(2).replace('.', ','));
+    // The tile shows the figure rounded (trailing zeros dropped: 2.60 reads « 2,6 »).
+    const shown = Number(
+      /(-?[\d,]+)/.exec((await textOf(page, 'stats-sharpe')).replace('−', '-'))![1].replace(',', '.'),
+    );
+    expect(Math.abs(Math.abs(shown) - Math.abs(summary.sharpe))).toBeLessThanOrEqual(0.005);
 
     await page.getByTestId('stats-balance-chart').locator('canvas').first().waitFor();
     expect(await textOf(page, 'stats-flows')).toMatch(/: \S+ \S+ UTC Dépôt 1 000,00 USDT$/);
