@@ -81,6 +81,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
           workerName: `${hostname()}:${process.pid}`,
         },
         config.BACKTEST_CONCURRENCY,
+        config.BROKER_JOB_LOCK_MS,
       ),
       tickActor({ db, strategyQueue, tickQueue, replayMaxMs: config.HEARTBEAT_REPLAY_MAX_SECONDS * 1000 }),
       strategyActor({

@@ -134,10 +134,13 @@ export async function gatherSweep(deps: SweepDeps, sweepId: number, phase: Sweep
   return 'failed';
 }
 
-export function sweepActor(deps: SweepDeps, concurrency: number): ActorDefinition {
+export function sweepActor(deps: SweepDeps, concurrency: number, lockMs?: number): ActorDefinition {
   return {
     queue: QUEUES.sweep,
     concurrency,
+    // A killed worker's run is taken over by another after about this long; the run itself is on a sandbox child,
+    // so this process's event loop renews the lock meanwhile.
+    lockMs,
     process: async (job) => {
       const data = job.data as { sweepId: number; runId?: number; phase?: SweepPhase };
       switch (job.name) {
