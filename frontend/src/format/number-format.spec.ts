@@ -1,7 +1,15 @@
 // The page's numbers read the user's way, with every digit the API sent: the formatter is the one place that
 // decides separators, decimals and currencies, so these tests pin what a French and an English reader see.
 import { describe, expect, it } from 'vitest';
-import { decimalsOf, formatAtStep, formatMoney, formatNumber, formatPercent } from './number-format';
+import {
+  decimalsOf,
+  formatAtStep,
+  formatFixed,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatShare,
+} from './number-format';
 
 // French groups thousands with a narrow no-break space (written `_` here); a no-break space (`~`) keeps a currency
 // or a percent sign on the line of its number.
@@ -36,6 +44,11 @@ describe('number formats', () => {
   it('writes signed percentages from a fraction, and a dash for no value', () => {
     expect(formatPercent(-0.0023, 'fr')).toBe(n('-0,23~%'));
     expect(formatPercent('0.015', 'en')).toBe('+1.50%');
+    // Shares and ratios carry no sign and keep their decimals.
+    expect(formatShare(0.3684, 'fr')).toBe(n('36,84~%'));
+    expect(formatShare('0.5', 'en')).toBe('50.00%');
+    expect(formatFixed(2.6, 'fr')).toBe('2,60');
+    expect(formatFixed(-1.23456, 'en')).toBe('-1.23');
     expect(formatPercent(0, 'en')).toBe('0.00%');
     expect(formatNumber(null, 'fr')).toBe('—');
     expect(formatMoney('', 'USDT', 'fr')).toBe('—');

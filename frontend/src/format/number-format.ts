@@ -98,3 +98,17 @@ export function formatPercent(ratio: Amount, language: Language, decimals = 2): 
     maximumFractionDigits: decimals,
   });
 }
+
+/** A share, unsigned (a win rate, a drawdown, an exposure): "36,84 %". `ratio` is a fraction (0.3684). */
+export function formatShare(ratio: Amount, language: Language, decimals = 2): string {
+  return format(ratio, language, {
+    style: 'percent',
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+}
+
+/** A ratio with a fixed number of decimals (Sharpe, profit factor): "2,60". */
+export function formatFixed(value: Amount, language: Language, decimals = 2): string {
+  return format(value, language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
