@@ -166,12 +166,11 @@ describe('trading on Binance', () => {
     const times = sent.map((r) => r.at);
     // ccxt's rateLimit for Binance is 50 ms between two requests of one account (we space them by 55). Arrival times
     // carry the jitter of this process's event loop, which the fake, the web and the worker share: one late arrival
-    // shortens its gap and lengthens the next by as much. So no gap comes near an unpaced burst, and any two
-    // consecutive gaps together hold two intervals.
+    // shortens its gap and lengthens the next by as much (CI saw a 22 ms gap under load). So no gap comes near an
+    // unpaced burst (a few ms apart), and the six arrivals span the five intervals, give or take one late arrival.
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(35);
-    const pairs = gaps.slice(1).map((gap, i) => gap + gaps[i]!);
-    expect(Math.min(...pairs)).toBeGreaterThanOrEqual(95);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(5 * 55 - 40);
   });
 
   it("keeps user A's broker, orders and trades out of user B's reach", async () => {
