@@ -1,3 +1,5 @@
+import { uniqueName, type Client } from './app';
+
 /** A backtest request every suite can send: one day of binance BTC/USDT 1h (a range no test downloads). */
 export function backtestBody(strategyId: number, fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -10,4 +12,18 @@ export function backtestBody(strategyId: number, fields: Record<string, unknown>
     initialAmount: '1000',
     ...fields,
   };
+}
+
+/** Imports candle rows as a new source of the client's (JSON, 1h BTC/USDT) and returns the source's name. */
+export async function importCandles(client: Client, rows: number[][]): Promise<string> {
+  const source = uniqueName('imp');
+  if (!client.token) await client.csrf();
+  const query = new URLSearchParams({ source, symbol: 'BTC/USDT', timeframe: '1h', format: 'json' });
+  const imported = await client.agent
+    .post(`/api/candles/import?${query}`)
+    .set('X-CSRF-Token', client.token)
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify(rows));
+  expect(imported.status).toBe(201);
+  return source;
 }

@@ -8,6 +8,7 @@ import { EXAMPLE_STRATEGY } from '../../core/sandbox/templates';
 import { listen, signedInClient, uniqueName, type Client } from '../helpers/app';
 import { startBacktestWorker } from '../helpers/brokers';
 import { BUDGET_BURNERS } from '../helpers/hostile-strategies';
+import { importCandles } from '../helpers/backtests';
 import { btcHourlyCandles } from '../helpers/market-data';
 import { paperBrokerOf, sendOrder, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
@@ -116,15 +117,7 @@ describe('sandbox isolation', () => {
     await orders(client, brokerId, 2);
     const usual = median(await orders(client, brokerId, 5));
     const rows = btcHourlyCandles(30_000, 32_000);
-    const source = uniqueName('imp');
-    if (!client.token) await client.csrf();
-    const query = new URLSearchParams({ source, symbol: 'BTC/USDT', timeframe: '1h', format: 'json' });
-    const imported = await client.agent
-      .post(`/api/candles/import?${query}`)
-      .set('X-CSRF-Token', client.token)
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify(rows));
-    expect(imported.status).toBe(201);
+    const source = await importCandles(client, rows);
     const heavy = EXAMPLE_STRATEGY.replace(
       'if (this.candles.length < 21) return false; // pas assez de données',
       'for (let k = 0; k < 2e5; k++) Math.sqrt(k); if (this.candles.length < 21) return false;',

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { TUNABLE_EMA_CROSS } from '../../core/sandbox/templates';
 import { signedInClient, uniqueName } from '../helpers/app';
+import { importCandles } from '../helpers/backtests';
 import { btcHourlyCandles } from '../helpers/market-data';
 import { startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
@@ -45,15 +46,7 @@ describe('sweep recovery', () => {
 
   it('finishes every combination once when the worker running one dies', async () => {
     const client = await signedInClient(stack.app);
-    const source = uniqueName('imp');
-    await client.csrf();
-    const query = new URLSearchParams({ source, symbol: 'BTC/USDT', timeframe: '1h', format: 'json' });
-    const imported = await client.agent
-      .post(`/api/candles/import?${query}`)
-      .set('X-CSRF-Token', client.token)
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify(rows));
-    expect(imported.status).toBe(201);
+    const source = await importCandles(client, rows);
     // About a second per run: the kill lands inside one.
     const slow = TUNABLE_EMA_CROSS.replace(
       'if (this.candles.length <= this.params.slow) return false; // pas assez de données',

@@ -1,6 +1,7 @@
 import type { ServerEventPayload } from '../../core/realtime/events';
 import { TUNABLE_EMA_CROSS } from '../../core/sandbox/templates';
 import { signedInClient, uniqueName, type Client } from '../helpers/app';
+import { importCandles } from '../helpers/backtests';
 import { startBacktestWorker, startSweepWorker } from '../helpers/brokers';
 import { btcHourlyCandles } from '../helpers/market-data';
 import { startTradingStack } from '../helpers/trading';
@@ -49,27 +50,13 @@ describe('parameter sweeps', () => {
     workers.push(await startSweepWorker(app, 'worker-a'), await startSweepWorker(app, 'worker-b'));
     workers.push(await startBacktestWorker(app));
     owner = await signedInClient(app);
-    source = await importCandles(owner);
+    source = await importCandles(owner, rows);
     strategyId = await strategyOf(owner, TUNABLE_EMA_CROSS);
   });
   afterAll(async () => {
     for (const worker of workers) await worker.close();
     await stack.close();
   });
-
-  /** The candles imported under a new source of the client's. */
-  async function importCandles(client: Client): Promise<string> {
-    const name = uniqueName('imp');
-    await client.csrf();
-    const query = new URLSearchParams({ source: name, symbol: 'BTC/USDT', timeframe: '1h', format: 'json' });
-    const imported = await client.agent
-      .post(`/api/candles/import?${query}`)
-      .set('X-CSRF-Token', client.token)
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify(rows));
-    expect(imported.status).toBe(201);
-    return name;
-  }
 
   async function strategyOf(client: Client, code: string): Promise<number> {
     const res = await client.send('post', '/api/strategies', { name: uniqueName('s'), timeframe: '1h', code });
@@ -260,7 +247,7 @@ describe('parameter sweeps', () => {
       'const until = Date.now() + 1; while (Date.now() < until) {}',
     );
     const mine = await strategyOf(user, slow);
-    const theirs = await importCandles(user);
+    const theirs = await importCandles(user, rows);
     const ask = () =>
       user.send('post', '/api/sweeps', body({ strategyId: mine, source: theirs, params: { fast: [5, 6, 7, 8] } }));
     const [a, b] = [await ask(), await ask()];
