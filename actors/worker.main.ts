@@ -94,6 +94,7 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
         paperSource: config.PAPER_PRICE_SOURCE,
         paperSlippage: config.PAPER_SLIPPAGE,
         warmup: config.LIVE_WARMUP_CANDLES,
+        warmRunners: config.SANDBOX_WARM_RUNNERS,
         concurrency: config.LIVE_CONCURRENCY,
         lockMs: config.BROKER_JOB_LOCK_MS,
       }),

@@ -111,6 +111,7 @@ export async function startLiveWorker(options: {
     paperSource: config.PAPER_PRICE_SOURCE,
     paperSlippage: config.PAPER_SLIPPAGE,
     warmup: config.LIVE_WARMUP_CANDLES,
+    warmRunners: config.SANDBOX_WARM_RUNNERS,
   };
   const strategy = strategyActor({ ...deps, concurrency: config.LIVE_CONCURRENCY, lockMs: config.BROKER_JOB_LOCK_MS });
   const evaluate = strategy.process;

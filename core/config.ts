@@ -83,6 +83,7 @@ const schema = z
     SANDBOX_BACKTEST_BUDGET_MS: z.coerce.number().int().min(10).default(10_000),
     SANDBOX_BACKTEST_BUDGET_US_PER_CANDLE: z.coerce.number().min(0).default(100),
     SANDBOX_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+    SANDBOX_WARM_RUNNERS: z.coerce.number().int().min(1).max(10_000).default(64),
     BACKTEST_CONCURRENCY: z.coerce.number().int().min(1).default(1),
     // Evaluations at once per worker process; each holds a database connection while its orders are placed.
     LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),

@@ -31,6 +31,8 @@ export interface LiveDeps {
   paperSlippage: string;
   /** Closed candles the strategy sees before the one that just closed (its indicators' warm-up). */
   warmup: number;
+  /** Strategy runners each sandbox child keeps between closes (SANDBOX_WARM_RUNNERS). */
+  warmRunners: number;
 }
 
 /** Errors in a row after which an activation is suspended (and its user alerted). */
@@ -162,10 +164,20 @@ async function decideAndTrade(
   }
   const balance = await freeBalance(deps, activation, market.quote);
   const state = strategyState(balance, position);
+  const owner = `user-${activation.user_id}`;
   const decision = await deps.sandbox.run(
     'evaluate',
-    `user-${activation.user_id}`,
-    { code: strategy.code, limits: deps.limits, candles, state, market: activation.market, costs: market.costs },
+    owner,
+    {
+      owner,
+      warmRunners: deps.warmRunners,
+      code: strategy.code,
+      limits: deps.limits,
+      candles,
+      state,
+      market: activation.market,
+      costs: market.costs,
+    },
     { budgetMs: deps.limits.budgetMs },
   );
   const time = closeTime + 1;

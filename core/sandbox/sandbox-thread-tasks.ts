@@ -12,10 +12,14 @@ import {
 } from './sandbox-pool-tasks';
 import { StrategyRunner, type CandleColumns } from './strategy-runner';
 import { validateStrategy } from './validate';
+import { WarmRunners } from './warm-runners';
 
 /** The candles of the sweeps this child served last, by the caller's key (a year of 1m candles is 25 MB). */
 const sweepCandles = new Map<string, CandleColumns>();
 const SWEEP_CANDLES_KEPT = 2;
+
+/** Live evaluations' runners, kept between closes (sized by each evaluation's caller). */
+const warm = new WarmRunners(1);
 
 /** What the sandbox threads run, by task kind (see SandboxTaskTypes for the caller's side). */
 export const SANDBOX_TASKS = {
@@ -33,20 +37,18 @@ export const SANDBOX_TASKS = {
   },
 
   /**
-   * One live evaluation: the strategy is created, sees every candle loaded (its indicators the warm-up window) and
-   * decides on the last one, the cursor where the backtest would have it on that close.
+   * One live evaluation: a new instance of the strategy (on a runner kept warm for its owner and code) sees every
+   * candle loaded (its indicators the warm-up window) and decides on the last one, the cursor where the backtest
+   * would have it on that close.
    */
-  evaluate: ({ code, limits, candles, state, market, costs }: EvaluateInput): TaskAnswer => {
-    const runner = StrategyRunner.create(code, limits);
-    try {
-      runner.load(candles);
-      runner.start(state.balance, market);
-      const last = candles.close.length - 1;
-      const decision = decideOnClose(runner, last, state, candles.close[last], costs);
-      return { output: { ...decision, logs: runner.logs() } };
-    } finally {
-      runner.dispose();
-    }
+  evaluate: ({ owner, warmRunners, code, limits, candles, state, market, costs }: EvaluateInput): TaskAnswer => {
+    warm.resize(warmRunners);
+    const runner = warm.take(owner, code, limits);
+    runner.load(candles);
+    runner.start(state.balance, market);
+    const last = candles.close.length - 1;
+    const decision = decideOnClose(runner, last, state, candles.close[last], costs);
+    return { output: { ...decision, logs: runner.logs() } };
   },
 
   /** One backtest's simulation: progress by slice, stopped between slices when the caller cancels. */

@@ -105,11 +105,13 @@ type EntryRef = ivm.Reference<(...args: unknown[]) => unknown>;
 interface Meter {
   hostMs: number;
   seriesFloats: number;
+  /** The isolate's clock when the current budget began (a warm runner renews it for each evaluation). */
+  cpuStartNs: bigint;
 }
 
 /** The time limit of the next call: the per-call limit, or what is left of the budget when that is less. */
 function allowance(isolate: ivm.Isolate, meter: Meter, limits: SandboxLimits): number {
-  const left = limits.budgetMs - Number(isolate.cpuTime) / 1e6 - meter.hostMs;
+  const left = limits.budgetMs - Number(isolate.cpuTime - meter.cpuStartNs) / 1e6 - meter.hostMs;
   if (left < 1) throw budgetExceeded(limits);
   return Math.min(limits.timeoutMs, Math.floor(left));
 }
@@ -178,7 +180,7 @@ export class StrategyRunner {
 
   static create(code: string, limits: SandboxLimits): StrategyRunner {
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
-    const meter: Meter = { hostMs: 0, seriesFloats: 0 };
+    const meter: Meter = { hostMs: 0, seriesFloats: 0, cpuStartNs: 0n };
     let runner: StrategyRunner | undefined;
     let timeout = limits.timeoutMs;
     try {
@@ -288,6 +290,15 @@ export class StrategyRunner {
   logs(): string[] {
     const lines: unknown = JSON.parse(this.call('logs', []).slice(3));
     return Array.isArray(lines) ? lines.filter((line): line is string => typeof line === 'string') : [];
+  }
+
+  /**
+   * Starts a new budget: a runner kept warm between live evaluations gets the whole of it for each one, as a fresh
+   * runner would.
+   */
+  renewBudget(): void {
+    this.meter.hostMs = 0;
+    this.meter.cpuStartNs = this.isolate.cpuTime;
   }
 
   dispose(): void {

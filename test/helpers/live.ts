@@ -28,6 +28,7 @@ export async function startLiveWorkers(app: TestApp, clock: { now(): number }) {
     paperSource: config.PAPER_PRICE_SOURCE,
     paperSlippage: config.PAPER_SLIPPAGE,
     warmup: config.LIVE_WARMUP_CANDLES,
+    warmRunners: config.SANDBOX_WARM_RUNNERS,
   };
   const host = await startActors(
     [
