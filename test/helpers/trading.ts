@@ -76,4 +76,17 @@ export async function paperBrokerOf(client: Client): Promise<number> {
   return list.find((b) => b.exchange === 'paper')!.id;
 }
 
+/**
+ * The most arrival times (ms, sorted) within any `windowMs`, less `jitterMs`: requests sent a window apart arrive a
+ * few ms closer or further apart on a loaded machine (this process's event loop carries the fake exchange too).
+ */
+export function mostInWindow(times: number[], windowMs: number, jitterMs = 40): number {
+  let most = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while (times[j]! - times[i]! >= windowMs - jitterMs) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
 export { signedInClient };

@@ -7,7 +7,7 @@ import { ExchangeClients } from '../../core/exchanges/ccxt-client';
 import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { queueOptions, workerConnection } from '../../queues/connection';
 import { startBrokerWorkers } from '../helpers/brokers';
-import { binanceBroker, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
+import { binanceBroker, mostInWindow, sendOrder, signedInClient, startTradingStack } from '../helpers/trading';
 
 describe('broker pace', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -55,6 +55,10 @@ describe('broker pace', () => {
         keys.push(key);
         return super.wait(key, intervalMs);
       }
+      override reserve(key: string, intervalMs: number) {
+        keys.push(key);
+        return super.reserve(key, intervalMs);
+      }
     }
     const { config, db, redis } = stack.app;
     const operations = new BrokerOperations(
@@ -77,25 +81,24 @@ describe('broker pace', () => {
     expect(keys).toEqual(['public-binance', `broker-${brokerId}`, `broker-${brokerId}`]);
   });
 
-  it('spaces orders sent back to back at the rate limit, though their turn is taken while their trade is written', async () => {
+  it('holds orders sent back to back to the rate limit, counted as they leave though their turn is taken early', async () => {
     const client = await signedInClient(stack.app);
     const brokerId = await binanceBroker(client);
     const buy = (n: number) =>
       sendOrder(client, brokerId, { side: n % 2 ? 'sell' : 'buy', requestId: `back-to-back-${brokerId}-${n}` });
     expect((await buy(0)).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const from = stack.fake.requests.length;
-    const answers = await Promise.all([1, 2, 3, 4, 5].map(buy));
-    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    const answers = await Promise.all(Array.from({ length: 22 }, (_, i) => buy(i + 1)));
+    expect(answers.every((a) => a.status === 201)).toBe(true);
     const times = stack.fake.requests
       .slice(from)
       .filter((r) => r.apiKey !== null)
       .map((r) => r.at);
-    expect(times).toHaveLength(5);
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // ccxt's rateLimit for Binance: 50 ms between two requests of one account, spaced as they leave. They are timed
-    // here as they arrive: one held a few ms in transit on a loaded machine (CI saw 46 ms) narrows the next gap,
-    // while an unpaced burst would show gaps of a millisecond or two.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(40);
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(4 * 50 - 10);
+    expect(times).toHaveLength(22);
+    // ccxt's rateLimit for Binance, 50 ms (55 with our tenth), allows 18 in any second: the first 18 go without
+    // waiting on each other, the 19th a second after the first.
+    expect(mostInWindow(times, 1000)).toBeLessThanOrEqual(18);
+    expect(times[18]! - times[0]!).toBeGreaterThanOrEqual(1000 - 40);
   });
 });
