@@ -6,6 +6,14 @@ import { announceLiveness, type ProcessRole } from '../core/liveness';
 import { createLogger } from '../core/logger';
 import { createRedis, type Redis } from '../core/redis';
 
+/**
+ * Each live evaluation holds a connection while the broker actor, in this process too, writes its trades: the pool
+ * leaves the actors room beside the evaluations (a pool they could fill would stall every order).
+ */
+export function workerPool(config: Pick<Config, 'LIVE_CONCURRENCY'>): { min: number; max: number } {
+  return { min: 0, max: Math.max(10, 2 * config.LIVE_CONCURRENCY + 4) };
+}
+
 export interface ProcessContext {
   config: Config;
   logger: Logger;
@@ -29,9 +37,7 @@ export async function runProcess(
     process.exit(1);
   }
   const logger = createLogger(cfg.LOG_LEVEL, role);
-  // Each live evaluation holds a connection while the broker actor, in this process too, writes its trades: the pool
-  // leaves the actors room beside the evaluations (a pool they could fill would stall every order).
-  const db = createDb(cfg.DATABASE_URL, { min: 0, max: Math.max(10, 2 * cfg.LIVE_CONCURRENCY + 4) });
+  const db = createDb(cfg.DATABASE_URL, workerPool(cfg));
   const redis = createRedis(cfg.REDIS_URL);
   const ctx: ProcessContext = { config: cfg, logger, db, redis };
   const stopLiveness = role === 'web' ? async () => undefined : announceLiveness(redis, cfg.QUEUE_PREFIX, role);

@@ -11,6 +11,7 @@ import { createDb, migrateLatest } from '../core/db/knex';
 import { EventPublisher } from '../core/realtime/publisher';
 import { createRedis } from '../core/redis';
 import { requestMarkets } from '../actors/markets/markets.actor';
+import { workerPool } from '../actors/process';
 import { openQueue } from '../queues/connection';
 import { jobIds } from '../queues/jobs';
 import { QUEUES } from '../queues/names';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     EXCHANGE_API_OVERRIDES: JSON.stringify({ binance: fakeUrl }),
     PAPER_PRICE_SOURCE: 'binance',
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, workerPool(config));
   await migrateLatest(db);
   const redis = createRedis(config.REDIS_URL);
   const publisher = new EventPublisher(redis, config.QUEUE_PREFIX);

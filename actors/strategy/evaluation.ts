@@ -13,11 +13,13 @@ import {
   liveCandles,
   MarketUnknownError,
   liveMarket,
-  lockActivation,
+  lockForEvaluation,
   openPosition,
   strategyState,
   type ActivationRow,
+  type EvaluationRow,
 } from './live-context';
+import { ordering, type BalanceMemo } from './balance-memo';
 import { adoptOrphanEntry, closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
 
 export interface LiveDeps {
@@ -33,6 +35,8 @@ export interface LiveDeps {
   warmup: number;
   /** Strategy runners each sandbox child keeps between closes (SANDBOX_WARM_RUNNERS). */
   warmRunners: number;
+  /** The strategy actor's: balances shared by the evaluations of one close. */
+  balances?: BalanceMemo;
 }
 
 /** Errors in a row after which an activation is suspended (and its user alerted). */
@@ -41,8 +45,15 @@ export const ERRORS_BEFORE_SUSPENSION = 3;
 export type EvaluationOutcome = 'skipped' | 'none' | 'traded' | 'failed';
 
 /** The free quote balance the strategy may use: what the broker holds, within the activation's budget. */
-async function freeBalance(deps: LiveDeps, activation: ActivationRow, quote: string): Promise<number> {
-  const lines = await deps.broker.call('balance', { brokerId: Number(activation.broker_id) });
+async function freeBalance(
+  deps: LiveDeps,
+  activation: ActivationRow,
+  quote: string,
+  closeTime: number,
+): Promise<number> {
+  const brokerId = Number(activation.broker_id);
+  const fetch = () => deps.broker.call('balance', { brokerId });
+  const lines = await (deps.balances ? deps.balances.get(brokerId, closeTime, fetch) : fetch());
   const free = Dec(lines.find((line) => line.asset === quote)?.free ?? '0');
   return (activation.budget === null ? free : Dec.min(free, activation.budget)).toNumber();
 }
@@ -103,29 +114,28 @@ export async function evaluateClose(
   closeTime: number,
 ): Promise<EvaluationOutcome> {
   const { db } = deps;
+  let owner: { userId: number; error: string | null } | undefined;
   const outcome = await db.transaction(async (trx): Promise<EvaluationOutcome> => {
-    const activation = await lockActivation(trx, activeStrategyId);
+    const activation = await lockForEvaluation(trx, activeStrategyId);
     if (!activation || activation.state !== 'active') return 'skipped';
     if (closeTime < activation.start_date.getTime() || closeTime > activation.end_date.getTime()) return 'skipped';
     if (activation.last_close_time && closeTime <= activation.last_close_time.getTime()) return 'skipped';
+    owner = { userId: Number(activation.user_id), error: null };
     try {
       return await decideAndTrade(deps, trx, activation, closeTime);
     } catch (error) {
       const fault = strategyFault(error);
       if (fault === null) throw error;
+      owner.error = fault;
       await recordFailure(trx, activation, fault, closeTime);
       deps.logger.info({ activeStrategyId, closeTime, err: error }, 'live evaluation failed');
       return 'failed';
     }
   });
   if (outcome === 'failed') await publishSuspension(deps, activeStrategyId);
-  if (outcome !== 'skipped') {
-    await publishChange(
-      deps,
-      activeStrategyId,
-      outcome === 'failed' ? 'error' : outcome === 'traded' ? 'order' : 'evaluated',
-      closeTime,
-    );
+  if (outcome !== 'skipped' && owner) {
+    const kind = outcome === 'failed' ? 'error' : outcome === 'traded' ? 'order' : 'evaluated';
+    await publishActivation(deps, owner.userId, { id: activeStrategyId, kind, closeTime }, owner.error);
   }
   return outcome;
 }
@@ -133,10 +143,9 @@ export async function evaluateClose(
 async function decideAndTrade(
   deps: LiveDeps,
   trx: Knex.Transaction,
-  activation: ActivationRow,
+  activation: EvaluationRow,
   closeTime: number,
 ): Promise<EvaluationOutcome> {
-  const strategy: { code: string } = await trx('strategies').where({ id: activation.strategy_id }).first('code');
   const market = await liveMarket(trx, activation, deps);
   const lastOpen = closeTime + 1 - market.timeframeMs;
   const candles = await liveCandles(
@@ -162,7 +171,7 @@ async function decideAndTrade(
       position = await openPosition(trx, activation.id);
     }
   }
-  const balance = await freeBalance(deps, activation, market.quote);
+  const balance = await freeBalance(deps, activation, market.quote, closeTime);
   const state = strategyState(balance, position);
   const owner = `user-${activation.user_id}`;
   const decision = await deps.sandbox.run(
@@ -171,7 +180,7 @@ async function decideAndTrade(
     {
       owner,
       warmRunners: deps.warmRunners,
-      code: strategy.code,
+      code: activation.code,
       limits: deps.limits,
       candles,
       state,
@@ -182,27 +191,34 @@ async function decideAndTrade(
   );
   const time = closeTime + 1;
   let traded = false;
+  const brokerId = Number(activation.broker_id);
   if (decision.exit && position) {
-    await closeAtMarket(trx, deps.broker, activation, market, position, 'signal', time);
+    const open = position;
+    await ordering(deps.balances, brokerId, () =>
+      closeAtMarket(trx, deps.broker, activation, market, open, 'signal', time),
+    );
     traded = true;
   }
   if (decision.entry) {
     // Sized from the balance after the exit, as the backtest sizes a reversal.
-    const cash = traded ? await freeBalance(deps, activation, market.quote) : balance;
+    const cash = traded ? await freeBalance(deps, activation, market.quote, closeTime) : balance;
     const close = candles.close[n - 1];
     const side = decision.entry.side === 'long' ? 1 : -1;
     const expected = close * (1 + side * market.costs.slippage);
     const sized = entryQuantity(decision.entry.size, cash, expected, market.costs.fees.takerFee ?? 0, market.sizing);
     if (sized.quantity > 0) {
-      await openFromEntry(
-        trx,
-        deps.broker,
-        activation,
-        market,
-        orderKeys.strategy(activation.id, closeTime, 'entry'),
-        decision.entry,
-        quantityText(sized.quantity, market.sizing),
-        time,
+      const entry = decision.entry;
+      await ordering(deps.balances, brokerId, () =>
+        openFromEntry(
+          trx,
+          deps.broker,
+          activation,
+          market,
+          orderKeys.strategy(activation.id, closeTime, 'entry'),
+          entry,
+          quantityText(sized.quantity, market.sizing),
+          time,
+        ),
       );
       traded = true;
     }
@@ -234,14 +250,19 @@ export async function publishChange(
     .where({ id: activeStrategyId })
     .first('user_id', 'last_error');
   if (!row) return;
+  await publishActivation(deps, Number(row.user_id), { id: activeStrategyId, kind, closeTime }, row.last_error);
+}
+
+/** Tells the activation's user what happened to it (the Trading BOT page refreshes that row). */
+async function publishActivation(
+  deps: Pick<LiveDeps, 'publisher'>,
+  userId: number,
+  change: { id: number; kind: 'evaluated' | 'order' | 'error' | 'state'; closeTime?: number },
+  error: string | null,
+): Promise<void> {
   await deps.publisher.publish(
     'live:activation',
-    {
-      id: activeStrategyId,
-      kind,
-      closeTime,
-      ...(kind === 'error' && row.last_error ? { message: row.last_error } : {}),
-    },
-    { userId: Number(row.user_id) },
+    { ...change, ...(change.kind === 'error' && error ? { message: error } : {}) },
+    { userId },
   );
 }

@@ -54,27 +54,65 @@ export async function lockActivation(trx: Knex.Transaction, id: number): Promise
   return trx('active_strategies').where({ id }).forNoKeyUpdate().first();
 }
 
+/** An activation under its evaluation's lock, with its strategy's code and its broker's exchange read alongside. */
+export interface EvaluationRow extends ActivationRow {
+  code: string;
+  broker_exchange: string;
+}
+
+/** lockActivation for an evaluation: the same lock, and what the evaluation reads next in the same round trip. */
+export async function lockForEvaluation(trx: Knex.Transaction, id: number): Promise<EvaluationRow | undefined> {
+  return trx('active_strategies as a')
+    .join('strategies as s', 's.id', 'a.strategy_id')
+    .join('brokers as b', 'b.id', 'a.broker_id')
+    .where('a.id', id)
+    .forNoKeyUpdate('a')
+    .first('a.*', 's.code', 'b.exchange as broker_exchange');
+}
+
 export async function openPosition(db: Knex, activationId: number): Promise<PositionRow | undefined> {
   return db('positions').where({ active_strategy_id: activationId, status: 'open' }).first();
 }
 
+interface MarketRulesRow {
+  base: string;
+  quote: string;
+  amount_precision: string | null;
+  min_amount: string | null;
+  min_cost: string | null;
+  taker_fee: string | null;
+}
+
+/**
+ * Market rules read in the last minute, by exchange and symbol: the markets actor reloads them once a day, while every
+ * close of every activation needs them. A market not found is asked again each time (it may be loading).
+ */
+const RULES_KEPT_MS = 60_000;
+const rules = new Map<string, { row: MarketRulesRow; at: number }>();
+
+async function marketRules(db: Knex, exchange: string, symbol: string): Promise<MarketRulesRow | undefined> {
+  const key = `${exchange}\0${symbol}`;
+  const kept = rules.get(key);
+  if (kept && Date.now() - kept.at < RULES_KEPT_MS) return kept.row;
+  const row: MarketRulesRow | undefined = await db('exchange_symbols')
+    .where({ exchange, symbol })
+    .first('base', 'quote', 'amount_precision', 'min_amount', 'min_cost', 'taker_fee');
+  if (row) rules.set(key, { row, at: Date.now() });
+  else rules.delete(key);
+  return row;
+}
+
 export async function liveMarket(
   db: Knex,
-  activation: Pick<ActivationRow, 'broker_id' | 'symbol' | 'timeframe'>,
+  /** `broker_exchange` when the caller read it already (lockForEvaluation). */
+  activation: Pick<ActivationRow, 'broker_id' | 'symbol' | 'timeframe'> & { broker_exchange?: string },
   options: { paperSource: string; paperSlippage: string },
 ): Promise<LiveMarket> {
-  const broker: { exchange: string } = await db('brokers').where({ id: activation.broker_id }).first('exchange');
+  const broker: { exchange: string } = activation.broker_exchange
+    ? { exchange: activation.broker_exchange }
+    : await db('brokers').where({ id: activation.broker_id }).first('exchange');
   const exchange = marketsExchangeOf(broker.exchange, options.paperSource);
-  const row:
-    | {
-        base: string;
-        quote: string;
-        amount_precision: string | null;
-        min_amount: string | null;
-        min_cost: string | null;
-        taker_fee: string | null;
-      }
-    | undefined = await db('exchange_symbols').where({ exchange, symbol: activation.symbol }).first();
+  const row = await marketRules(db, exchange, activation.symbol);
   if (!row) throw new MarketUnknownError(`Marché ${activation.symbol} absent des marchés de ${exchange}`);
   const fee = Number(row.taker_fee ?? '0.001');
   const slippage = broker.exchange === 'paper' ? Number(options.paperSlippage) : 0;
@@ -97,7 +135,36 @@ export async function liveMarket(
  * The last `count` closed candles of the market up to the one opening at `lastOpen`, oldest first: the warm-up
  * window the strategy's indicators see, the cursor on its last candle.
  */
-export async function liveCandles(
+export function liveCandles(
+  db: Knex,
+  key: { source: string; symbol: string; timeframe: string },
+  lastOpen: number,
+  count: number,
+): Promise<CandleColumns> {
+  const id = [key.source, key.symbol, key.timeframe, lastOpen, count].join('\0');
+  const kept = candleWindows.get(id);
+  if (kept && Date.now() - kept.at < WINDOW_KEPT_MS) return kept.columns;
+  const columns = readCandles(db, key, lastOpen, count);
+  const entry = { columns, at: Date.now() };
+  candleWindows.set(id, entry);
+  while (candleWindows.size > WINDOWS_KEPT) candleWindows.delete(candleWindows.keys().next().value!);
+  // A window without its last candle (not stored yet) or a failed read is asked again by the next evaluation.
+  const forget = () => {
+    if (candleWindows.get(id) === entry) candleWindows.delete(id);
+  };
+  columns.then((c) => c.time.at(-1) !== lastOpen && forget(), forget);
+  return columns;
+}
+
+/**
+ * The windows read in the last seconds: the activations of one market (every user's) evaluate on the same close and
+ * read the same candles, closed and no longer written. Shared read-only (the sandbox gets a copy).
+ */
+const WINDOW_KEPT_MS = 10_000;
+const WINDOWS_KEPT = 256;
+const candleWindows = new Map<string, { columns: Promise<CandleColumns>; at: number }>();
+
+async function readCandles(
   db: Knex,
   key: { source: string; symbol: string; timeframe: string },
   lastOpen: number,

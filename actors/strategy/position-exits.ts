@@ -4,6 +4,7 @@ import type { Position } from '../../core/engine/position';
 import type { CloseReason } from '../../queues/jobs';
 import { type LiveDeps, publishChange, recordFailure, strategyFault } from './evaluation';
 import { liveMarket, lockActivation, type LiveMarket, type PositionRow } from './live-context';
+import { ordering } from './balance-memo';
 import { closeAtMarket, type LiveExitReason } from './live-orders';
 
 /**
@@ -26,7 +27,9 @@ export async function closePosition(
     if (!position) return false;
     const market = await liveMarket(trx, activation, deps);
     try {
-      await closeAtMarket(trx, deps.broker, activation, market, position, reason, Date.now());
+      await ordering(deps.balances, Number(activation.broker_id), () =>
+        closeAtMarket(trx, deps.broker, activation, market, position, reason, Date.now()),
+      );
     } catch (error) {
       const fault = strategyFault(error);
       if (fault === null) throw error;

@@ -4,6 +4,7 @@ import { SCHEDULES, type JobData } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
 import type { ActorDefinition } from '../host';
 import { dispatchTick, sweepTicks } from './dispatcher';
+import { BalanceMemo } from './balance-memo';
 import { evaluateClose, type LiveDeps } from './evaluation';
 import { closePosition, protectPositions } from './position-exits';
 
@@ -31,7 +32,8 @@ export function tickActor(deps: {
  * The strategy actor: evaluations on each close, closes asked by users, stop-loss and take-profit checks. Any number
  * of worker processes share its queue; one activation is worked on by one of them at a time (its row lock).
  */
-export function strategyActor(deps: LiveDeps & { concurrency: number; lockMs: number }): ActorDefinition {
+export function strategyActor(options: LiveDeps & { concurrency: number; lockMs: number }): ActorDefinition {
+  const deps = { ...options, balances: options.balances ?? new BalanceMemo() };
   return {
     queue: QUEUES.strategy,
     concurrency: deps.concurrency,
