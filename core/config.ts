@@ -86,7 +86,7 @@ const schema = z
     SANDBOX_WARM_RUNNERS: z.coerce.number().int().min(1).max(10_000).default(64),
     BACKTEST_CONCURRENCY: z.coerce.number().int().min(1).default(1),
     // Evaluations at once per worker process; each holds a database connection while its orders are placed.
-    LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    LIVE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
     LIVE_WARMUP_CANDLES: z.coerce.number().int().min(1).max(10_000).default(500),
     OPENROUTER_URL: z.url().default('https://openrouter.ai/api/v1'),
     AI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
