@@ -192,14 +192,17 @@ async function decideAndTrade(
   const time = closeTime + 1;
   let traded = false;
   const brokerId = Number(activation.broker_id);
-  if (decision.exit && position) {
+  // The close that ends the period: as the backtest's last candle, what is still open is closed on it.
+  const ending = activation.close_at_end && time >= activation.end_date.getTime();
+  const exit = decision.exit ? 'signal' : ending ? 'end' : null;
+  if (exit && position) {
     const open = position;
     await ordering(deps.balances, brokerId, () =>
-      closeAtMarket(trx, deps.broker, activation, market, open, 'signal', time),
+      closeAtMarket(trx, deps.broker, activation, market, open, exit, time),
     );
     traded = true;
   }
-  if (decision.entry) {
+  if (decision.entry && !ending) {
     // Sized from the balance after the exit, as the backtest sizes a reversal.
     const cash = traded ? await freeBalance(deps, activation, market.quote, closeTime) : balance;
     const close = candles.close[n - 1];

@@ -18,6 +18,7 @@ export interface ActivationRow {
   state: 'active' | 'suspended' | 'stopped';
   market: 'spot' | 'futures';
   budget: string | null;
+  close_at_end: boolean;
   last_close_time: Date | null;
   error_count: number;
 }

@@ -42,6 +42,29 @@ export async function closePosition(
   return closed;
 }
 
+/**
+ * Positions of active activations that close at their end once it has passed without an evaluation closing them
+ * (an end date between two closes, or no close evaluated at it): closed at market, reason `end`. Checked with the
+ * stops, every minute.
+ */
+export async function closeEnded(deps: LiveDeps, now: number): Promise<number> {
+  const rows: { id: number; active_strategy_id: number }[] = await deps
+    .db('positions')
+    .join('active_strategies', 'active_strategies.id', 'positions.active_strategy_id')
+    .where({ 'positions.status': 'open', 'active_strategies.state': 'active', 'active_strategies.close_at_end': true })
+    .where('active_strategies.end_date', '<=', new Date(now))
+    .select('positions.id', 'positions.active_strategy_id');
+  let closed = 0;
+  for (const row of rows) {
+    try {
+      if (await closePosition(deps, Number(row.active_strategy_id), Number(row.id), 'end')) closed++;
+    } catch (error) {
+      deps.logger.warn({ err: error, positionId: row.id }, 'end-of-period close failed');
+    }
+  }
+  return closed;
+}
+
 /** The engine's view of a stored position, to test its levels against candles. */
 function enginePosition(row: PositionRow): Position {
   const price = Number(row.entry_price);

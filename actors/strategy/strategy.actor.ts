@@ -6,7 +6,7 @@ import type { ActorDefinition } from '../host';
 import { dispatchTick, sweepTicks } from './dispatcher';
 import { BalanceMemo } from './balance-memo';
 import { evaluateClose, type LiveDeps } from './evaluation';
-import { closePosition, protectPositions } from './position-exits';
+import { closeEnded, closePosition, protectPositions } from './position-exits';
 
 /** The dispatcher: each tick fans out to the activations of its timeframe; a sweep re-queues lost ticks. */
 export function tickActor(deps: {
@@ -48,8 +48,10 @@ export function strategyActor(options: LiveDeps & { concurrency: number; lockMs:
           const { activeStrategyId, positionId, reason } = job.data as JobData<'strategy', 'close'>;
           return closePosition(deps, activeStrategyId, positionId, reason);
         }
-        case SCHEDULES.protect.name:
-          return protectPositions(deps, Date.now());
+        case SCHEDULES.protect.name: {
+          const now = Date.now();
+          return (await closeEnded(deps, now)) + (await protectPositions(deps, now));
+        }
         default:
           throw new Error(`unknown strategy job ${job.name}`);
       }

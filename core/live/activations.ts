@@ -36,6 +36,8 @@ export interface ActivationView {
   startDate: string;
   endDate: string;
   budget: string | null;
+  /** Whether its open position is closed at market once the end date passes (while active). */
+  closeAtEnd: boolean;
   state: ActivationState;
   suspendedBy: 'user' | 'errors' | 'emergency' | null;
   lastError: string | null;
@@ -81,6 +83,7 @@ interface ActivationRow {
   start_date: Date;
   end_date: Date;
   budget: string | null;
+  close_at_end: boolean;
   state: ActivationState;
   suspended_by: 'user' | 'errors' | 'emergency' | null;
   last_error: string | null;
@@ -184,6 +187,7 @@ export async function activationViews(
       startDate: new Date(row.start_date).toISOString(),
       endDate: new Date(row.end_date).toISOString(),
       budget: trimNullableDecimal(row.budget),
+      closeAtEnd: row.close_at_end,
       state: row.state,
       suspendedBy: row.suspended_by,
       lastError: row.last_error,

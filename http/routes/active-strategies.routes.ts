@@ -43,6 +43,7 @@ const fields = {
   budget: decimalField({ numbers: true })
     .refine((v) => Number(v) > 0, { error: 'doit être positif' })
     .nullable(),
+  closeAtEnd: z.boolean({ error: 'vrai ou faux' }),
 };
 const createSchema = z
   .object({
@@ -55,6 +56,7 @@ const createSchema = z
     endDate: isoInstant,
     market: fields.market.default('spot'),
     budget: fields.budget.default(null),
+    closeAtEnd: fields.closeAtEnd.default(true),
   })
   .refine((b) => Date.parse(b.startDate) < Date.parse(b.endDate), {
     error: 'doit être après la date de début',
@@ -65,6 +67,7 @@ const updateSchema = z.object({
   budget: fields.budget.optional(),
   symbol: fields.symbol.optional(),
   market: fields.market.optional(),
+  closeAtEnd: fields.closeAtEnd.optional(),
 });
 const stopSchema = z.object({ closePosition: z.boolean({ error: 'vrai ou faux' }).default(false) });
 const emergencySchema = z.object({ closePositions: z.boolean({ error: 'vrai ou faux' }).default(false) });
@@ -77,6 +80,7 @@ const LABELS = {
   endDate: 'Fin',
   market: 'Marché',
   budget: 'Budget',
+  closeAtEnd: 'Fermer la position à la fin',
   closePosition: 'Fermer la position',
   closePositions: 'Fermer les positions',
 };
@@ -211,6 +215,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
         end_date: new Date(data.endDate),
         market: data.market,
         budget: data.budget,
+        close_at_end: data.closeAtEnd,
         state: 'active',
       })
       .returning('id');
@@ -271,6 +276,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
           market,
           ...(data.endDate ? { end_date: new Date(data.endDate) } : {}),
           ...(data.budget !== undefined ? { budget: data.budget } : {}),
+          ...(data.closeAtEnd !== undefined ? { close_at_end: data.closeAtEnd } : {}),
           updated_at: new Date(),
         });
     });

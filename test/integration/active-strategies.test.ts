@@ -72,6 +72,7 @@ describe('POST /api/active-strategies', () => {
       startDate: body.startDate,
       endDate: body.endDate,
       budget: null,
+      closeAtEnd: true,
       state: 'active',
       suspendedBy: null,
       lastError: null,
@@ -90,9 +91,10 @@ describe('POST /api/active-strategies', () => {
       timeframe: '1h',
       budget: 250.5,
       symbol: 'ETH/USDT',
+      closeAtEnd: false,
     });
     expect(budgeted.status).toBe(201);
-    expect(budgeted.body).toMatchObject({ budget: '250.5', symbol: 'ETH/USDT' });
+    expect(budgeted.body).toMatchObject({ budget: '250.5', symbol: 'ETH/USDT', closeAtEnd: false });
     const list = (await client.get('/api/active-strategies').expect(200)).body as { id: number }[];
     expect(list.map((a) => a.id)).toEqual([budgeted.body.id, res.body.id]);
   });
@@ -123,6 +125,7 @@ describe('POST /api/active-strategies', () => {
       [{ budget: '0' }, 'budget', /^Budget : doit être positif/],
       [{ budget: '-5' }, 'budget', /^Budget : nombre décimal attendu/],
       [{ budget: '1' + '0'.repeat(30) }, 'budget', /^Budget : 18 chiffres au plus/],
+      [{ closeAtEnd: 'oui' }, 'closeAtEnd', /^Fermer la position à la fin : vrai ou faux/],
     ];
     const before = await activations();
     for (const [fields, field, message] of cases) {
@@ -357,6 +360,11 @@ describe('PUT and DELETE /api/active-strategies/:id', () => {
     const put = (body: Record<string, unknown>) => client.send('put', `/api/active-strategies/${id}`, body);
 
     expect((await put({ endDate, budget: '75.5' })).body).toMatchObject({ endDate, budget: '75.5' });
+    expect((await put({ closeAtEnd: false })).body).toMatchObject({ closeAtEnd: false, budget: '75.5' });
+    expect([(await put({ closeAtEnd: null })).status, (await put({ closeAtEnd: 1 })).body.error?.field]).toEqual([
+      400,
+      'closeAtEnd',
+    ]);
     expect((await put({ budget: null, symbol: 'ETH/USDT' })).body).toMatchObject({ budget: null, symbol: 'ETH/USDT' });
     const early = await put({ endDate: new Date(Date.now() - 3 * DAY).toISOString() });
     expect([early.status, early.body.error.field]).toEqual([400, 'endDate']);

@@ -258,6 +258,82 @@ describe('live trading', () => {
     expect(closed.exit_reason).toBe('stop_loss');
   });
 
+  /** Enters long on its first close and holds: what is open at the end is the first entry. */
+  const HOLD = `class Hold extends Strategy {
+  shouldLong() { return true; }
+  calculatePositionSize() { return this.balance * 0.5; }
+}`;
+
+  it('closes what is open on the close that ends the period, as the backtest closes its last trade, and enters nothing on it', async () => {
+    const rows = btcHourlyCandles(36_320, 36_323);
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    const strategyId = await savedStrategy(client, HOLD);
+    const end = rows.at(-1)![0] + H;
+    const period = { userId, strategyId, brokerId, to: end, close_at_end: true };
+    const id = await activation(stack.app, { ...period, from: rows[0][0] });
+    // Flat on the close that ends its period: a strategy that enters on every close does not enter on that one.
+    const lastOnly = await activation(stack.app, { ...period, from: rows.at(-1)![0] });
+    for (const row of rows) await replayClose(id, row);
+    const positions = await stack.app.db('positions').where({ active_strategy_id: id }).orderBy('id');
+    expect(positions).toHaveLength(1);
+    expect(positions[0]).toMatchObject({ status: 'closed', exit_reason: 'end' });
+    expect(new Date(positions[0].opened_at).getTime()).toBe(rows[0][0] + H);
+    expect(new Date(positions[0].closed_at).getTime()).toBe(end);
+    expect(await stack.app.db('trades').where({ active_strategy_id: id })).toHaveLength(2);
+    const job = await until(async () => {
+      const found = await live.strategyQueue.getJob(jobIds.evaluate(lastOnly, end - 1));
+      return found?.finishedOn ? found : undefined;
+    });
+    expect(job.returnvalue).toBe('none');
+    expect(await stack.app.db('trades').where({ active_strategy_id: lastOnly })).toHaveLength(0);
+  });
+
+  it('closes, once its end has passed between two closes, the position of an activation that asks it, and only those', async () => {
+    const rows = btcHourlyCandles(36_330, 36_333);
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    const strategyId = await savedStrategy(client, HOLD);
+    // The end falls half-way through the third candle: its close is not evaluated.
+    const end = rows[2][0] + H / 2;
+    const closing = await activation(stack.app, {
+      userId,
+      strategyId,
+      brokerId,
+      from: rows[0][0],
+      to: end,
+      close_at_end: true,
+    });
+    const keeping = await activation(stack.app, {
+      userId,
+      strategyId,
+      brokerId,
+      from: rows[0][0],
+      to: end,
+      close_at_end: false,
+    });
+    for (const row of rows.slice(0, 2)) {
+      await replayClose(closing, row);
+      await replayClose(keeping, row);
+    }
+    expect(
+      await stack.app.db('positions').whereIn('active_strategy_id', [closing, keeping]).where({ status: 'open' }),
+    ).toHaveLength(2);
+    await live.strategyQueue.add('protect', {}, { jobId: `protect-end-test-${closing}` });
+    const closed = await until(async () => {
+      const row = await stack.app.db('positions').where({ active_strategy_id: closing }).first();
+      return row.status === 'closed' ? row : undefined;
+    });
+    expect(closed.exit_reason).toBe('end');
+    await live.strategyQueue.add('protect', {}, { jobId: `protect-end-test-again-${closing}` });
+    await until(async () => (await live.strategyQueue.getJob(`protect-end-test-again-${closing}`))?.finishedOn);
+    expect(await stack.app.db('positions').where({ active_strategy_id: keeping }).first()).toMatchObject({
+      status: 'open',
+    });
+    // Closed once: the entry and one exit.
+    expect(await stack.app.db('trades').where({ active_strategy_id: closing }).count({ n: '*' })).toEqual([{ n: 2 }]);
+  });
+
   it('records a failing strategy on its activation and suspends it after three errors in a row', async () => {
     const rows = btcHourlyCandles(36_400, 36_404);
     await storeRows(stack.app, rows, KEY, H);

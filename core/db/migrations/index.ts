@@ -15,6 +15,7 @@ import * as tradesChangeSeq from './013-trades-change-seq';
 import * as parameterSweeps from './014-parameter-sweeps';
 import * as backtestEquity from './015-backtest-equity';
 import * as backtestStoppedPhase from './016-backtest-stopped-phase';
+import * as activationCloseAtEnd from './017-activation-close-at-end';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '014-parameter-sweeps': parameterSweeps,
   '015-backtest-equity': backtestEquity,
   '016-backtest-stopped-phase': backtestStoppedPhase,
+  '017-activation-close-at-end': activationCloseAtEnd,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
