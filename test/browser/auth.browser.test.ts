@@ -169,6 +169,19 @@ it('switches to the light theme, keeps it across reloads, and back', async () =>
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
 });
 
+it("writes dates with their zone: UTC, or the browser's own by its offset", async () => {
+  await context.close();
+  context = await browser.newContext({ viewport: { width: 1280, height: 760 }, timezoneId: 'Asia/Kolkata' });
+  page = await context.newPage();
+  await register(uniqueName('Tz'));
+  await page.getByTestId('register-submit').click();
+  await page.getByTestId('statusbar').waitFor();
+  await page.locator('aside').getByText('Mon Compte').click();
+  await page.getByText(/^Heure affichée maintenant : \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d UTC$/).waitFor();
+  await page.getByTestId('timezone').selectOption('local');
+  await page.getByText(/^Heure affichée maintenant : \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d UTC\+5:30$/).waitFor();
+});
+
 it('changes the password: the browser goes on in a new session, its realtime socket reconnects', async () => {
   const username = uniqueName('Ed');
   await register(username);

@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 // The Heartbeat page in Chromium against a heartbeat reading the fake Binance: history signals from the database in
-// orange, live ones arriving on top in green, the raw stream scrolling, the connection state.
+// orange, live ones arriving on top in green, the raw stream scrolling, the connection state; each line a candle's
+// open time, its tooltip naming the zone, in UTC or in the browser's zone and in French or English.
 import type { Browser, Page } from 'playwright-core';
 import { announceLiveness } from '../../core/liveness';
 import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
-import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, screenshotWithTooltip } from '../helpers/browser';
 import { HeartbeatHarness, MINUTE, until, xrpEthTrades } from '../helpers/heartbeat';
 
 describe('Heartbeat page', () => {
@@ -66,5 +67,42 @@ describe('Heartbeat page', () => {
     expect(await oneMinute.count()).toBe(60);
     await page.getByTestId('heartbeat-stream').locator('li', { hasText: '"e":"trade"' }).first().waitFor();
     await screenshot(page, 'heartbeat');
+    await screenshotWithTooltip(page, oneMinute.first(), 'heartbeat-tooltip-utc-fr');
+
+    // Each line is a candle's open time: its tooltip says so, in which zone, and when the signal came.
+    expect(await oneMinute.first().getAttribute('title')).toMatch(
+      /^Heure d'ouverture de la bougie, en UTC · signal reçu le 11\/10\/2019 01:1\d:\d\d UTC$/,
+    );
+    expect(await page.getByTestId('signals-help').getAttribute('title')).toBe(
+      "Chaque ligne est l'heure d'ouverture d'une bougie, AA.MM.JJ_HH:MM en UTC",
+    );
+  });
+
+  it("shows the same candles at the browser's time, its zone named, in English too", async () => {
+    const paris = await registeredPage(
+      browser,
+      server.url,
+      uniqueName('Hp'),
+      { width: 1400, height: 900 },
+      { timezoneId: 'Europe/Paris' },
+    );
+    await paris.getByTestId('statusbar').waitFor();
+    await paris.goto(`${server.url}/compte`);
+    await paris.getByTestId('timezone').selectOption('local');
+    await paris.getByText(/Heure affichée maintenant : .* UTC\+[12]$/).waitFor();
+    await paris.getByTestId('language').selectOption('en');
+    await paris.getByText(/Time shown now: .* UTC\+[12]$/).waitFor();
+
+    await paris.goto(`${server.url}/heartbeat`);
+    const oneMinute = paris.getByTestId('signals-1m').locator('li.history');
+    await oneMinute.first().waitFor();
+    // Paris is two hours ahead of UTC in October 2019 (summer time).
+    expect(await oneMinute.first().textContent()).toBe('19.10.11_03:14');
+    expect(await oneMinute.first().getAttribute('title')).toMatch(
+      /^Candle's open time, in UTC\+2 · signal received 11\/10\/2019, 03:1\d:\d\d UTC\+2$/,
+    );
+    expect(await paris.getByTestId('heartbeat-connection').textContent()).toMatch(/11\/10\/2019, 03:1\d:\d\d UTC\+2/);
+    await screenshotWithTooltip(paris, oneMinute.first(), 'heartbeat-tooltip-local-en');
+    await paris.context().close();
   });
 });

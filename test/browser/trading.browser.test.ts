@@ -2,7 +2,8 @@
 // Brokers and manual trading in Chromium, against the fake Binance: adding a Binance account in the brokers modal
 // (tested before saving, balance shown), reloading the markets from the status bar with its progress, a paper buy
 // from the Trading manuel page whose confirmation names everything, bad orders named before any confirmation,
-// cancelling, the trade log's filter, the remembered broker, and the page in English.
+// cancelling, the trade log's filter, the remembered broker, and the pages in English (the paper exchange's name and
+// the credential labels included), a rename's success line naming the new name.
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
@@ -38,10 +39,14 @@ describe('brokers and manual trading pages', () => {
   it('adds a Binance broker: only its credential fields, tested before saving, refusal explained', async () => {
     await page.goto(`${server.url}/compte`);
     await page.getByTestId('broker-add').click();
+    expect(await page.getByTestId('broker-exchange').locator('option[value="paper"]').textContent()).toBe(
+      'Paper trading (simulé) (paper)',
+    );
     await page.getByTestId('broker-name').fill('Binance perso');
     await page.getByTestId('broker-exchange-search').fill('binance');
     await page.getByTestId('broker-exchange').selectOption('binance');
     expect(await page.locator('[data-testid^="cred-"]').count()).toBe(2);
+    expect(await page.locator('label[for="cred-apiKey"]').textContent()).toBe('Clé API');
     await page.getByTestId('cred-apiKey').fill('wrong-key-000000000000');
     await page.getByTestId('cred-secret').fill(SECRET);
     await page.getByTestId('broker-save').click();
@@ -57,7 +62,8 @@ describe('brokers and manual trading pages', () => {
     expect(await cells(page, 'asset-BTC')).toEqual(['BTC', '0,5', '0', '0,5']);
     await screenshot(page, 'brokers-modal');
     await page.getByTestId('broker-done').click();
-    await page.getByTestId('brokers-card').getByText('Binance perso').waitFor();
+    await page.getByTestId('brokers-card').locator('tbody').getByText('Binance perso').waitFor();
+    expect(await page.getByTestId('brokers-message').textContent()).toBe('« Binance perso » enregistré');
     // Editing never shows the keys: empty fields that say the stored ones stay unless replaced.
     await page.locator('[data-testid^="broker-edit-"]').first().click();
     expect(await page.getByTestId('cred-apiKey').inputValue()).toBe('');
@@ -232,7 +238,37 @@ describe('brokers and manual trading pages', () => {
     expect(await page.getByTestId('order-quantity-error').textContent()).toBe('Quantity: must be greater than 0');
     expect(await page.getByTestId('trades').textContent()).toContain('Latest trades');
     await screenshot(page, 'manual-trading-en');
+
+    // The brokers card: the paper exchange in English, the credential fields' English labels.
     await page.goto(`${server.url}/compte`);
+    const card = page.getByTestId('brokers-card');
+    await card.locator('tbody').getByText('Binance perso').waitFor();
+    expect(await card.locator('[data-testid^="exchange-of-broker-"]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\s*Paper trading \(simulated\)/)]),
+    );
+    expect(await card.textContent()).not.toContain('simulé');
+    // A rename: the success line names the broker by its new name, not the old one an earlier test line gave.
+    const binance = card.locator('tr', { hasText: 'Binance perso' });
+    await binance.getByRole('button', { name: 'Test', exact: true }).click();
+    await page.getByTestId('brokers-message').getByText('“Binance perso” answers').waitFor();
+    await binance.locator('[data-testid^="broker-edit-"]').click();
+    expect(await page.locator('label[for="cred-apiKey"]').textContent()).toBe('API key');
+    expect(await page.locator('label[for="cred-secret"]').textContent()).toBe('Secret');
+    await screenshot(page, 'broker-edit-en');
+    await page.getByTestId('broker-name').fill('Binance main');
+    await page.getByTestId('broker-save').click();
+    await page.getByTestId('broker-tested').getByText('Connected to “Binance main”').waitFor();
+    await page.getByTestId('broker-done').click();
+    expect(await page.getByTestId('brokers-message').textContent()).toBe('“Binance main” saved');
+    await card.locator('tbody').getByText('Binance main').waitFor();
+    await screenshot(page, 'brokers-en-after-rename');
+    // The status bar's markets confirmation names the exchanges in English too.
+    await page.getByTestId('status-markets').click();
+    const asked = await page.getByTestId('confirm-message').textContent();
+    expect(asked).toContain('Paper trading (simulated) (broker “Paper trading”)');
+    expect(asked).toContain('Binance (broker “Binance main”)');
+    await page.getByTestId('confirm-cancel').click();
+
     await page.getByTestId('language').selectOption('fr');
   });
 });

@@ -1,5 +1,6 @@
 import { aiEn, aiFr } from './ai-messages';
 import { backtestEn, backtestFr } from './backtest-messages';
+import { brokerEn, brokerFr } from './broker-messages';
 import { liveEn, liveFr } from './live-messages';
 import { statsEn, statsFr } from './stats-messages';
 import { sweepEn, sweepFr } from './sweep-messages';
@@ -9,6 +10,7 @@ import { webhookEn, webhookFr } from './webhook-messages';
 export const fr = {
   ...aiFr,
   ...backtestFr,
+  ...brokerFr,
   ...liveFr,
   ...webhookFr,
   ...statsFr,
@@ -69,6 +71,8 @@ export const fr = {
   'heartbeat.history': 'historique',
   'heartbeat.live': 'temps réel',
   'heartbeat.none': 'Aucun signal',
+  'heartbeat.signalsHelp': "Chaque ligne est l'heure d'ouverture d'une bougie, AA.MM.JJ_HH:MM en {zone}",
+  'heartbeat.candleOpen': "Heure d'ouverture de la bougie, en {zone} · signal reçu le {received}",
   'account.title': 'Mon Compte',
   'account.signedInAs': 'Connecté en tant que {name}',
   'account.password': 'Changer le mot de passe',
@@ -226,6 +230,7 @@ export type MessageKey = keyof typeof fr;
 export const en: Record<MessageKey, string> = {
   ...aiEn,
   ...backtestEn,
+  ...brokerEn,
   ...liveEn,
   ...webhookEn,
   ...statsEn,
@@ -286,6 +291,8 @@ export const en: Record<MessageKey, string> = {
   'heartbeat.history': 'history',
   'heartbeat.live': 'live',
   'heartbeat.none': 'No signal',
+  'heartbeat.signalsHelp': "Each line is a candle's open time, YY.MM.DD_HH:MM in {zone}",
+  'heartbeat.candleOpen': "Candle's open time, in {zone} · signal received {received}",
   'account.title': 'My account',
   'account.signedInAs': 'Signed in as {name}',
   'account.password': 'Change password',

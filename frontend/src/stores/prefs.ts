@@ -55,19 +55,7 @@ export const usePrefsStore = defineStore('prefs', () => {
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
   }
 
-  /** A date as the user wants it: UTC or the browser's zone. */
-  function formatDate(value: string | number | Date, options: Intl.DateTimeFormatOptions = {}): string {
-    const formatter = new Intl.DateTimeFormat(language.value === 'en' ? 'en-GB' : 'fr-FR', {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-      timeZone: displayTimezone.value === 'UTC' ? 'UTC' : undefined,
-      ...options,
-    });
-    const suffix = displayTimezone.value === 'UTC' ? ' UTC' : '';
-    return formatter.format(new Date(value)) + suffix;
-  }
-
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-  return { theme, displayTimezone, language, t, formatDate, browserZone };
+  return { theme, displayTimezone, language, t, browserZone };
 });
