@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // Strategies and Backtest pages in Chromium: the seeded example in the CodeMirror editor, "Tester la syntaxe" with
-// an error shown on its line, then a backtest of the example on real candles downloaded from the fake Binance,
-// followed live to its statistics, charts and trades.
+// an error shown on its line, a strategy saved there offered by the Backtest and Trading BOT forms without a reload,
+// then a backtest of the example on real candles downloaded from the fake Binance, followed live to its statistics,
+// charts and trades.
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { startBacktestWorker } from '../helpers/brokers';
@@ -99,6 +100,42 @@ describe('strategies and backtest pages', () => {
     await page.goto(`${server.url}/strategies`);
     await page.locator('.cm-content').getByText('crossedAbove').first().waitFor();
     expect(await page.locator('.cm-content').textContent()).not.toContain('class Deux');
+  });
+
+  it('offers a strategy created, renamed or deleted to the Backtest and Trading BOT forms without a reload', async () => {
+    const link = (name: string) => page.locator('aside').getByRole('link', { name });
+    const offered = (testId: string) => page.getByTestId(testId).locator('option').allTextContents();
+    await page.goto(`${server.url}/strategies`);
+    await page.getByTestId('strategy-item').first().waitFor();
+    // Both forms opened before the changes: what they offer after them is the list the changes refreshed.
+    await link('Backtest').click();
+    await page.getByTestId('backtest-form').waitFor();
+    await link('Trading BOT').click();
+    await page.getByTestId('activation-form').waitFor();
+
+    await link('Stratégies').click();
+    await page.getByTestId('strategy-new').click();
+    await page.getByTestId('strategy-name').fill('Zeta');
+    await page.getByTestId('strategy-save').click();
+    await page.getByTestId('strategy-item').filter({ hasText: 'Zeta' }).waitFor();
+    await page.getByTestId('strategy-name').fill('Zeta renommée');
+    await page.getByTestId('strategy-save').click();
+    await page.getByTestId('strategy-item').filter({ hasText: 'Zeta renommée' }).waitFor();
+    await link('Backtest').click();
+    await page.getByTestId('backtest-strategy').locator('option', { hasText: 'Zeta' }).waitFor({ state: 'attached' });
+    expect(await offered('backtest-strategy')).toEqual(['Exemple EMA 10/20 (1h)', 'Zeta renommée (1h)']);
+    await link('Trading BOT').click();
+    await page.getByTestId('activation-strategy').locator('option', { hasText: 'Zeta' }).waitFor({ state: 'attached' });
+    expect(await offered('activation-strategy')).toEqual(['Exemple EMA 10/20', 'Zeta renommée']);
+
+    await link('Stratégies').click();
+    await page.getByTestId('strategy-item').filter({ hasText: 'Zeta renommée' }).click();
+    await page.getByTestId('strategy-delete').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('strategy-item').filter({ hasText: 'Zeta' }).waitFor({ state: 'detached' });
+    await link('Backtest').click();
+    await page.getByTestId('backtest-form').waitFor();
+    expect(await offered('backtest-strategy')).toEqual(['Exemple EMA 10/20 (1h)']);
   });
 
   it('runs a backtest: both progress bars, statistics, charts with markers and the trades', async () => {

@@ -98,6 +98,7 @@ describe('Trading BOT page', () => {
     );
     await page.getByTestId('activation-symbol').selectOption('BTC/USDT');
     await page.getByTestId('activation-budget').fill('500,5');
+    expect(await page.getByTestId('activation-close-at-end').isChecked()).toBe(true);
     await screenshot(page, 'trading-bot-form');
     await page.getByTestId('activation-submit').click();
     await page.getByTestId('activation-created').waitFor();
@@ -105,10 +106,12 @@ describe('Trading BOT page', () => {
     activationId = Number(row.id);
     expect(row).toMatchObject({ symbol: 'BTC/USDT', market: 'spot', state: 'active' });
     expect(row.budget).toMatch(/^500\.50*$/);
+    expect(row.close_at_end).toBe(true);
     expect(new Date(row.end_date).toISOString()).toBe('2099-01-01T00:00:00.000Z');
     await card().waitFor();
     expect(await textOf(page, 'activation-state')).toBe('Active');
     expect(await card().textContent()).toContain('Budget 500,50');
+    expect(await card().getByTestId('activation-end-policy').textContent()).toBe('position fermée à la fin');
     await page.getByText('Stratégies live : 1').waitFor();
   });
 
@@ -243,7 +246,9 @@ describe('Trading BOT page', () => {
   });
 
   it('warns in the status bar when errors suspended a strategy, and the emergency stop suspends the rest', async () => {
-    // A second activation through the form, then errors suspend it (as the strategy actor would).
+    // A second activation through the form, keeping its position at the end, then errors suspend it (as the
+    // strategy actor would).
+    await page.getByTestId('activation-close-at-end').uncheck();
     await page.getByTestId('activation-submit').click();
     await page.getByTestId('activation-created').waitFor();
     await page.getByText('Stratégies live : 1').waitFor();
@@ -267,6 +272,10 @@ describe('Trading BOT page', () => {
     await screenshot(page, 'trading-bot-suspended-errors');
     const erred = page.getByTestId(`activation-${second.id}`);
     expect(await erred.getByTestId('activation-state').textContent()).toBe('Suspendue après erreurs');
+    expect(await erred.getByTestId('activation-end-policy').textContent()).toBe('position gardée à la fin');
+    expect(await stack.app.db('active_strategies').where({ id: second.id }).first()).toMatchObject({
+      close_at_end: false,
+    });
     expect(await erred.getByTestId('activation-last-error').textContent()).toContain('shouldLong a dépassé 1000 ms');
 
     await erred.getByTestId('activation-resume').click();

@@ -29,6 +29,8 @@ export interface Activation {
   startDate: string;
   endDate: string;
   budget: string | null;
+  /** Its open position is closed at market once the end date passes (while active). */
+  closeAtEnd: boolean;
   state: ActivationState;
   suspendedBy: 'user' | 'errors' | 'emergency' | null;
   lastError: string | null;
@@ -50,6 +52,7 @@ export interface ActivationBody {
   endDate: string;
   market: 'spot' | 'futures';
   budget: string | null;
+  closeAtEnd: boolean;
 }
 
 /** The answer of `POST /api/active-strategies/emergency-stop`. */

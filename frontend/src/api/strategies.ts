@@ -1,7 +1,7 @@
 import type { BacktestStats } from '@core/backtest/stats';
 import type { ParamSpecs } from '@core/sandbox/strategy-params';
 
-export type { BacktestStats };
+export type { BacktestStats, ParamSpecs };
 
 export interface StrategyItem {
   id: number;
@@ -12,6 +12,9 @@ export interface StrategyItem {
   createdAt: string;
   updatedAt: string;
 }
+
+/** What POST and PUT /api/strategies take. */
+export type StrategyDraft = Pick<StrategyItem, 'name' | 'description' | 'timeframe' | 'code'>;
 
 export type ValidationResult =
   | { ok: true; trades: number; candles: number; logs: string[]; typescript: boolean; params: ParamSpecs }

@@ -2,10 +2,10 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, ApiError } from '@/api/client';
 import type { Activation, ActivationBody, EmergencyResult } from '@/api/live';
-import type { StrategyItem } from '@/api/strategies';
 import type { SymbolPage } from '@/api/trading';
 import { useBrokersStore } from './brokers';
 import { useStatusStore } from './status';
+import { useStrategiesStore } from './strategies';
 
 const BASE = '/api/active-strategies';
 const SYMBOLS_SHOWN = 50;
@@ -14,14 +14,13 @@ const SYMBOLS_SHOWN = 50;
 export type RowAction = 'stop' | 'sell' | 'suspend' | 'resume';
 
 /**
- * The Trading BOT page's state: the user's activations with their REST calls, the strategies and markets the form
- * offers, and the `live:activation` event that refetches the activation an evaluation, an order or an error changed.
+ * The Trading BOT page's state: the user's activations with their REST calls, the markets the form offers, and the
+ * `live:activation` event that refetches the activation an evaluation, an order or an error changed.
  */
 export const useLiveStore = defineStore('live', () => {
   const activations = ref<Activation[]>([]);
   const loaded = ref(false);
   const loadError = ref('');
-  const strategies = ref<StrategyItem[]>([]);
   /** The request running per activation id. */
   const pending = ref<Record<number, RowAction>>({});
   /** Per activation, the position whose close was asked: Vendre stays disabled until that position is gone. */
@@ -58,10 +57,6 @@ export const useLiveStore = defineStore('live', () => {
         activations.value = activations.value.filter((a) => a.id !== id);
       }
     }
-  }
-
-  async function loadStrategies(): Promise<void> {
-    strategies.value = await api<StrategyItem[]>('GET', '/api/strategies');
   }
 
   /** The markets of a broker's exchange whose name contains `q` (the server reads a paper broker's price source's). */
@@ -133,7 +128,7 @@ export const useLiveStore = defineStore('live', () => {
   async function start(): Promise<void> {
     unlisten?.();
     unlisten = useStatusStore().listen('live:activation', (change) => void refetch(change.id));
-    await Promise.all([load(), loadStrategies(), useBrokersStore().load()]);
+    await Promise.all([load(), useStrategiesStore().ensureLoaded(), useBrokersStore().load()]);
   }
 
   function stopListening(): void {
@@ -145,7 +140,6 @@ export const useLiveStore = defineStore('live', () => {
     activations,
     loaded,
     loadError,
-    strategies,
     pending,
     closing,
     load,

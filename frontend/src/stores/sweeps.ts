@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '@/api/client';
-import type { ParamSpecs, SweepDetail, SweepRequest, SweepSummary } from '@/api/sweeps';
+import type { SweepDetail, SweepRequest, SweepSummary } from '@/api/sweeps';
 import { useStatusStore } from './status';
 
 const SWEEPS = '/api/sweeps';
@@ -9,8 +9,7 @@ const SWEEPS = '/api/sweeps';
 const REFETCH_MS = 700;
 
 /**
- * The Optimisation tab's state: the user's sweeps, the one shown (refetched as `sweep:progress` events arrive), and
- * what a strategy declares for the form.
+ * The Optimisation tab's state: the user's sweeps, and the one shown (refetched as `sweep:progress` events arrive).
  */
 export const useSweepsStore = defineStore('sweeps', () => {
   const list = ref<SweepSummary[]>([]);
@@ -47,10 +46,6 @@ export const useSweepsStore = defineStore('sweeps', () => {
     await load();
   }
 
-  function paramsOf(strategyId: number): Promise<ParamSpecs> {
-    return api<ParamSpecs>('GET', `/api/strategies/${strategyId}/params`);
-  }
-
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stop: (() => void) | null = null;
   /** Follows the progress of the user's sweeps while the tab is shown; returns the function that stops it. */
@@ -84,5 +79,5 @@ export const useSweepsStore = defineStore('sweeps', () => {
     return stop;
   }
 
-  return { list, current, error, load, open, launch, cancel, remove, paramsOf, follow };
+  return { list, current, error, load, open, launch, cancel, remove, follow };
 });
