@@ -95,6 +95,8 @@ void runProcess('worker', async ({ config, logger, db, redis }) => {
         paperSlippage: config.PAPER_SLIPPAGE,
         warmup: config.LIVE_WARMUP_CANDLES,
         warmRunners: config.SANDBOX_WARM_RUNNERS,
+        clients,
+        pacer,
         concurrency: config.LIVE_CONCURRENCY,
         lockMs: config.BROKER_JOB_LOCK_MS,
       }),

@@ -112,6 +112,8 @@ export async function startLiveWorker(options: {
     paperSlippage: config.PAPER_SLIPPAGE,
     warmup: config.LIVE_WARMUP_CANDLES,
     warmRunners: config.SANDBOX_WARM_RUNNERS,
+    clients,
+    pacer: new RequestPacer(redis, prefix),
   };
   const strategy = strategyActor({ ...deps, concurrency: config.LIVE_CONCURRENCY, lockMs: config.BROKER_JOB_LOCK_MS });
   const evaluate = strategy.process;

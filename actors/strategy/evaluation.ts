@@ -20,9 +20,10 @@ import {
   type EvaluationRow,
 } from './live-context';
 import { ordering, type BalanceMemo } from './balance-memo';
+import { pullClosedCandles, type CandlePuller } from './pulled-candles';
 import { adoptOrphanEntry, closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
 
-export interface LiveDeps {
+export interface LiveDeps extends CandlePuller {
   db: Knex;
   broker: BrokerRequests;
   publisher: EventPublisher;
@@ -148,12 +149,11 @@ async function decideAndTrade(
 ): Promise<EvaluationOutcome> {
   const market = await liveMarket(trx, activation, deps);
   const lastOpen = closeTime + 1 - market.timeframeMs;
-  const candles = await liveCandles(
-    trx,
-    { source: market.exchange, symbol: activation.symbol, timeframe: activation.timeframe },
-    lastOpen,
-    deps.warmup + 1,
-  );
+  const key = { source: market.exchange, symbol: activation.symbol, timeframe: activation.timeframe };
+  let candles = await liveCandles(trx, key, lastOpen, deps.warmup + 1);
+  if (candles.time.at(-1) !== lastOpen && (await pullClosedCandles(deps, key, lastOpen, deps.warmup + 1))) {
+    candles = await liveCandles(trx, key, lastOpen, deps.warmup + 1);
+  }
   const n = candles.time.length;
   if (n === 0 || candles.time[n - 1] !== lastOpen) {
     throw new LiveOrderError(

@@ -2,6 +2,8 @@ import type { Queue } from 'bullmq';
 import { startActors } from '../../actors/host';
 import type { LiveDeps } from '../../actors/strategy/evaluation';
 import { strategyActor, tickActor } from '../../actors/strategy/strategy.actor';
+import { ExchangeClients } from '../../core/exchanges/ccxt-client';
+import { RequestPacer } from '../../core/exchanges/request-pacer';
 import { createLogger } from '../../core/logger';
 import { liveLimits } from '../../core/sandbox/limits';
 import { SandboxPool } from '../../core/sandbox/sandbox-pool';
@@ -29,6 +31,8 @@ export async function startLiveWorkers(app: TestApp, clock: { now(): number }) {
     paperSlippage: config.PAPER_SLIPPAGE,
     warmup: config.LIVE_WARMUP_CANDLES,
     warmRunners: config.SANDBOX_WARM_RUNNERS,
+    clients: new ExchangeClients(config.EXCHANGE_API_OVERRIDES),
+    pacer: new RequestPacer(app.redis, config.QUEUE_PREFIX),
   };
   const host = await startActors(
     [

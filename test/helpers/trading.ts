@@ -30,7 +30,8 @@ export async function startTradingStack(env: Record<string, string> = {}, withWo
   fake.setPrice('BNBUSDT', '210.00000000');
   const url = await fake.listen();
   const app: TestApp = await startTestApp({
-    EXCHANGE_API_OVERRIDES: JSON.stringify({ binance: url }),
+    // binanceus speaks the same protocol: an exchange the heartbeat does not stream, for the live tests that need one.
+    EXCHANGE_API_OVERRIDES: JSON.stringify({ binance: url, binanceus: url }),
     PAPER_PRICE_SOURCE: 'binance',
     PAPER_SLIPPAGE: '0.001',
     ...env,

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import { BACKTEST_TIMEFRAMES, type BacktestTimeframe } from '../../core/candles/history';
+import { findExchange } from '../../core/exchanges/catalog';
+import type { ExchangeClients } from '../../core/exchanges/ccxt-client';
+import type { RequestPacer } from '../../core/exchanges/request-pacer';
+import { downloadGaps } from '../backtest/download';
+import { SOURCE as STREAMED } from '../heartbeat/candle-store';
+
+export interface CandlePuller {
+  db: Knex;
+  clients: ExchangeClients;
+  pacer: RequestPacer;
+}
+
+/**
+ * The closed candles an evaluation lacks on an exchange the heartbeat does not stream (it follows Binance): fetched
+ * from that exchange's public API (ccxt fetchOHLCV, paced per exchange like every public request) and stored under
+ * the same market key, for every activation and backtest of that market. From the candle after the last one stored,
+ * or the warm-up's first, to the one that just closed; the exchange's forming candle is never stored. False when
+ * the market is the heartbeat's or its timeframe is one the exchange does not serve (10m).
+ */
+export async function pullClosedCandles(
+  deps: CandlePuller,
+  key: { source: string; symbol: string; timeframe: string },
+  lastOpen: number,
+  count: number,
+): Promise<boolean> {
+  if (key.source === STREAMED || !findExchange(key.source) || !(key.timeframe in BACKTEST_TIMEFRAMES)) return false;
+  const timeframe = key.timeframe as BacktestTimeframe;
+  const step = BACKTEST_TIMEFRAMES[timeframe];
+  const stored = (await deps
+    .db('candles')
+    .where({ source: key.source, symbol: key.symbol, timeframe })
+    .where('open_time', '<=', new Date(lastOpen))
+    .max('open_time as last')
+    .first()) as { last: Date | null } | undefined;
+  const first = lastOpen - (count - 1) * step;
+  const from = stored?.last ? Math.max(first, new Date(stored.last).getTime() + step) : first;
+  if (from > lastOpen) return false;
+  await downloadGaps(deps, { source: key.source, symbol: key.symbol, timeframe }, [[from, lastOpen + step]], {
+    checkpoint: async () => false,
+  });
+  return true;
+}

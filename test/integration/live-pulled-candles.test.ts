@@ -1,0 +1,115 @@
+// Live strategies on an exchange the heartbeat does not stream (it follows Binance): the evaluation fetches the
+// closed candles it lacks from that exchange's public API through ccxt, stores them under the market's key, and
+// decides on them. binanceus (ccxt's real class, Binance's protocol) is pointed at the fake Binance.
+import { requestMarkets } from '../../actors/markets/markets.actor';
+import { openQueue } from '../../queues/connection';
+import { jobIds } from '../../queues/jobs';
+import { QUEUES } from '../../queues/names';
+import { btcHourlyCandles } from '../helpers/market-data';
+import { activation, savedStrategy, startLiveWorkers } from '../helpers/live';
+import { paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
+import { until } from '../helpers/wait';
+
+const H = 3_600_000;
+const HOLD = `class Hold extends Strategy {
+  shouldLong() { return true; }
+  calculatePositionSize() { return this.balance * 0.5; }
+}`;
+
+describe('live trading on an exchange the heartbeat does not stream', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  let live: Awaited<ReturnType<typeof startLiveWorkers>>;
+  let now = 0;
+
+  beforeAll(async () => {
+    // Paper brokers trade on binanceus's prices: their markets are binanceus's.
+    stack = await startTradingStack({ PAPER_PRICE_SOURCE: 'binanceus' });
+    live = await startLiveWorkers(stack.app, { now: () => now });
+    const markets = openQueue(QUEUES.markets, stack.app.config.REDIS_URL, stack.app.config.QUEUE_PREFIX);
+    await requestMarkets(markets, 'binanceus');
+    await markets.close();
+    await until(() => stack.app.db('exchange_symbols').where({ exchange: 'binanceus', symbol: 'BTC/USDT' }).first());
+  });
+  afterAll(async () => {
+    await live.close();
+    await stack.close();
+  });
+
+  async function evaluateClose(activationId: number, open: number): Promise<string> {
+    const closeTime = open + H - 1;
+    now = closeTime + 1 + 500;
+    await live.tickQueue.add('tick', { timeframe: '1h', closeTime }, { jobId: jobIds.tick('1h', closeTime) });
+    const job = await until(async () => {
+      const found = await live.strategyQueue.getJob(jobIds.evaluate(activationId, closeTime));
+      return found?.finishedOn ? found : undefined;
+    });
+    if (job.failedReason) throw new Error(job.failedReason);
+    return job.returnvalue as string;
+  }
+
+  const stored = (from = 0) =>
+    stack.app
+      .db('candles')
+      .where({ source: 'binanceus', symbol: 'BTC/USDT', timeframe: '1h' })
+      .where('open_time', '>=', new Date(from))
+      .orderBy('open_time')
+      .pluck('open_time');
+
+  it('fetches the closed candles it lacks, stores them under the market, never the forming one, and decides on them', async () => {
+    const rows = btcHourlyCandles(36_500, 36_531);
+    const closed = rows.slice(0, 30);
+    const forming = rows[30]!;
+    // The exchange answers the candles up to the one forming now, as Binance does.
+    stack.fake.history.set('BTCUSDT:1h', rows);
+    stack.fake.setPrice('BTCUSDT', String(closed.at(-1)![4]));
+    const client = await signedInClient(stack.app);
+    const brokerId = await paperBrokerOf(client);
+    const strategyId = await savedStrategy(client, HOLD);
+    const from = closed[0]![0];
+    const id = await activation(stack.app, {
+      userId: client.user!.id,
+      strategyId,
+      brokerId,
+      from,
+      to: from + 1000 * H,
+    });
+
+    const asked = stack.fake.klinesRequests;
+    expect(await evaluateClose(id, closed.at(-1)![0])).toBe('traded');
+    expect((await stored(from)).map((t: Date) => t.getTime())).toEqual(closed.map((r) => r[0]));
+    expect(stack.fake.klinesRequests - asked).toBe(1);
+    const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
+    expect(new Date(position.opened_at).getTime()).toBe(forming[0]);
+
+    // The next close: only the candle that just closed is asked for.
+    const next = btcHourlyCandles(36_531, 36_533);
+    stack.fake.history.set('BTCUSDT:1h', [...rows, next[1]!]);
+    expect(await evaluateClose(id, forming[0])).toBe('none');
+    expect((await stored(from)).map((t: Date) => t.getTime())).toEqual([...closed, forming].map((r) => r[0]));
+    expect(stack.fake.klinesRequests - asked).toBe(2);
+    const candle = await stack.app
+      .db('candles')
+      .where({ source: 'binanceus', symbol: 'BTC/USDT', timeframe: '1h', open_time: new Date(forming[0]) })
+      .first();
+    expect(Number(candle.close)).toBe(forming[4]);
+  });
+
+  it('records the close as missing when the exchange has not published it', async () => {
+    const rows = btcHourlyCandles(36_600, 36_605);
+    stack.fake.history.set('BTCUSDT:1h', rows.slice(0, 3));
+    const client = await signedInClient(stack.app);
+    const brokerId = await paperBrokerOf(client);
+    const strategyId = await savedStrategy(client, HOLD);
+    const id = await activation(stack.app, {
+      userId: client.user!.id,
+      strategyId,
+      brokerId,
+      from: rows[0]![0],
+      to: rows[0]![0] + 100 * H,
+    });
+    expect(await evaluateClose(id, rows[4]![0])).toBe('failed');
+    const row = await stack.app.db('active_strategies').where({ id }).first();
+    expect(row.last_error).toMatch(/^La bougie 1h close à .* est absente/);
+    expect(await stack.app.db('trades').where({ active_strategy_id: id })).toHaveLength(0);
+  });
+});
