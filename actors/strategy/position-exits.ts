@@ -5,6 +5,7 @@ import type { CloseReason } from '../../queues/jobs';
 import { type LiveDeps, publishChange, recordFailure, strategyFault } from './evaluation';
 import { liveMarket, lockActivation, type LiveMarket, type PositionRow } from './live-context';
 import { ordering } from './balance-memo';
+import { pullClosedCandles } from './pulled-candles';
 import { closeAtMarket, type LiveExitReason } from './live-orders';
 
 /**
@@ -41,6 +42,8 @@ export async function closePosition(
   await publishChange(deps, activeStrategyId, 'state');
   return closed;
 }
+
+const MINUTE = 60_000;
 
 /**
  * Positions of active activations that close at their end once it has passed without an evaluation closing them
@@ -110,7 +113,13 @@ async function protectOne(
   now: number,
 ): Promise<boolean> {
   const activation = await deps.db('active_strategies').where({ id: row.active_strategy_id }).first();
-  const hit = await levelHit(deps.db, row, await liveMarket(deps.db, activation, deps), now);
+  const market = await liveMarket(deps.db, activation, deps);
+  // On an exchange the heartbeat does not stream, the minutes since the last check are asked of the exchange.
+  const lastMinute = Math.floor(now / MINUTE) * MINUTE - MINUTE;
+  const since = new Date(row.checked_until ?? row.opened_at).getTime();
+  const minutes = Math.min(1000, Math.max(1, Math.floor((lastMinute - since) / MINUTE) + 1));
+  await pullClosedCandles(deps, { source: market.exchange, symbol: row.symbol, timeframe: '1m' }, lastMinute, minutes);
+  const hit = await levelHit(deps.db, row, market, now);
   return hit ? closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason) : false;
 }
 

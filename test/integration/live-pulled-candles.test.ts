@@ -25,6 +25,9 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     // Paper brokers trade on binanceus's prices: their markets are binanceus's.
     stack = await startTradingStack({ PAPER_PRICE_SOURCE: 'binanceus' });
     live = await startLiveWorkers(stack.app, { now: () => now });
+    // Only this suite stores binanceus candles: what an earlier run against the same database left would stand in
+    // for the ones it asks the exchange for.
+    await stack.app.db('candles').where({ source: 'binanceus' }).delete();
     const markets = openQueue(QUEUES.markets, stack.app.config.REDIS_URL, stack.app.config.QUEUE_PREFIX);
     await requestMarkets(markets, 'binanceus');
     await markets.close();
@@ -47,11 +50,12 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     return job.returnvalue as string;
   }
 
-  const stored = (from = 0) =>
+  const stored = (from: number, to: number) =>
     stack.app
       .db('candles')
       .where({ source: 'binanceus', symbol: 'BTC/USDT', timeframe: '1h' })
       .where('open_time', '>=', new Date(from))
+      .where('open_time', '<', new Date(to))
       .orderBy('open_time')
       .pluck('open_time');
 
@@ -76,7 +80,7 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
 
     const asked = stack.fake.klinesRequests;
     expect(await evaluateClose(id, closed.at(-1)![0])).toBe('traded');
-    expect((await stored(from)).map((t: Date) => t.getTime())).toEqual(closed.map((r) => r[0]));
+    expect((await stored(from, from + 100 * H)).map((t: Date) => t.getTime())).toEqual(closed.map((r) => r[0]));
     expect(stack.fake.klinesRequests - asked).toBe(1);
     const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
     expect(new Date(position.opened_at).getTime()).toBe(forming[0]);
@@ -85,13 +89,57 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     const next = btcHourlyCandles(36_531, 36_533);
     stack.fake.history.set('BTCUSDT:1h', [...rows, next[1]!]);
     expect(await evaluateClose(id, forming[0])).toBe('none');
-    expect((await stored(from)).map((t: Date) => t.getTime())).toEqual([...closed, forming].map((r) => r[0]));
+    expect((await stored(from, from + 100 * H)).map((t: Date) => t.getTime())).toEqual(
+      [...closed, forming].map((r) => r[0]),
+    );
     expect(stack.fake.klinesRequests - asked).toBe(2);
     const candle = await stack.app
       .db('candles')
       .where({ source: 'binanceus', symbol: 'BTC/USDT', timeframe: '1h', open_time: new Date(forming[0]) })
       .first();
     expect(Number(candle.close)).toBe(forming[4]);
+  });
+
+  it("checks the stop-loss on that exchange's 1m candles, asked of it every minute", async () => {
+    // On ETH/USDT (Bitcoin's prices): BTC/USDT's minutes are the other tests'.
+    const rows = btcHourlyCandles(36_700, 36_705);
+    const price = rows[3]![4];
+    stack.fake.history.set('ETHUSDT:1h', rows);
+    stack.fake.setPrice('ETHUSDT', String(price));
+    // The exchange's last minutes: one quiet, then one whose low wicks far through any 1 % stop.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    stack.fake.history.set('ETHUSDT:1m', [
+      [minute - 3 * 60_000, price, price * 1.001, price * 0.999, price, 1],
+      [minute - 2 * 60_000, price, price * 1.001, price * 0.9, price * 0.95, 1],
+    ]);
+    const client = await signedInClient(stack.app);
+    const brokerId = await paperBrokerOf(client);
+    const strategyId = await savedStrategy(
+      client,
+      HOLD.replace('shouldLong()', 'calculateStopLoss() { return 0.01; }\n  shouldLong()'),
+    );
+    const id = await activation(stack.app, {
+      userId: client.user!.id,
+      strategyId,
+      brokerId,
+      from: rows[0]![0],
+      to: rows[0]![0] + 100 * H,
+      symbol: 'ETH/USDT',
+    });
+    expect(await evaluateClose(id, rows[3]![0])).toBe('traded');
+    const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
+    expect(Number(position.stop_loss)).toBeGreaterThan(price * 0.95);
+    // The check runs every minute; asked now rather than waiting for it.
+    await live.strategyQueue.add('protect', {}, { jobId: `protect-pulled-${id}` });
+    const closed = await until(async () => {
+      const row = await stack.app.db('positions').where({ id: position.id }).first();
+      return row.status === 'closed' ? row : undefined;
+    });
+    expect(closed.exit_reason).toBe('stop_loss');
+    const minutes = await stack.app.db('candles').where({ source: 'binanceus', symbol: 'ETH/USDT', timeframe: '1m' });
+    expect(minutes.map((m: { open_time: Date }) => m.open_time.getTime())).toEqual(
+      expect.arrayContaining([minute - 3 * 60_000, minute - 2 * 60_000]),
+    );
   });
 
   it('records the close as missing when the exchange has not published it', async () => {
