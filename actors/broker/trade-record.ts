@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { trimNullableDecimal } from '../../core/decimal';
 import type { ExchangeError } from '../../core/exchanges/errors';
 import type { CheckedOrder } from '../../core/trading/order-check';
+import type { OrderRefusalReason } from '../../core/trading/order-messages';
+import { OrderRefusedError } from '../../core/trading/order-refusal';
 import type { OrderRequest, OrderView, TradeView } from '../../core/trading/orders';
 
 export type { TradeView };
@@ -31,6 +33,7 @@ export interface TradeRow {
   status: string;
   error_code: string | null;
   error_message: string | null;
+  error_reason: OrderRefusalReason | null;
   executed_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -58,6 +61,7 @@ export function tradeView(row: TradeRow): TradeView {
     status: row.status,
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    errorReason: row.error_reason,
     executedAt: row.executed_at ? new Date(row.executed_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
   };
@@ -139,6 +143,8 @@ export async function recordRefusal(
     status: 'rejected',
     error_code: error.code,
     error_message: error.message,
+    // Only our own refusals have a reason to word again; an exchange's words are shown as it said them.
+    error_reason: error instanceof OrderRefusedError ? error.reason : null,
     updated_at: new Date(),
   };
   const [row] = await db('trades')
@@ -174,6 +180,7 @@ export async function recordOrder(db: Knex, tradeId: number, order: OrderView): 
       fee_currency: order.feeCurrency,
       error_code: null,
       error_message: null,
+      error_reason: null,
       executed_at: Number(order.filled) > 0 ? new Date(order.timestamp ?? Date.now()) : null,
       updated_at: new Date(),
     })

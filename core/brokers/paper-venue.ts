@@ -3,6 +3,8 @@ import { Dec as Decimal, trimDecimal, trimNullableDecimal } from '../decimal';
 import { ExchangeError } from '../exchanges/errors';
 import { limitFill, marketableLimitFill, marketFill, reservation, type Fill } from '../trading/fill-model';
 import type { CheckedOrder } from '../trading/order-check';
+import { orderRefusalReason } from '../trading/order-messages';
+import { OrderRefusedError } from '../trading/order-refusal';
 import type { MarketRules, OrderView } from '../trading/orders';
 import type { Candle, Venue } from '../trading/venue';
 import { paperBalance, type BalanceLine } from './paper-account';
@@ -209,10 +211,11 @@ export class PaperVenue implements Venue {
       .first('free', 'used');
     const available = new Decimal(row?.[from] ?? 0);
     if (available.lt(amount)) {
-      throw new ExchangeError(
+      const asked = trimDecimal(new Decimal(amount).toFixed());
+      const params = { asked, asset, available: trimDecimal(available.toFixed()) };
+      throw new OrderRefusedError(
         'INSUFFICIENT_FUNDS',
-        `Fonds insuffisants : ${trimDecimal(new Decimal(amount).toFixed())} ${asset} demandés, ${trimDecimal(available.toFixed())} disponibles`,
-        'rejected',
+        orderRefusalReason('insufficientFunds', null, params),
         'amount',
       );
     }

@@ -1,9 +1,11 @@
 import ccxt, { type Exchange, type Order } from 'ccxt';
 import type { BalanceLine } from '../brokers/paper-account';
 import type { CheckedOrder } from '../trading/order-check';
+import { orderRefusalReason } from '../trading/order-messages';
+import { OrderRefusedError } from '../trading/order-refusal';
 import type { MarketRules, OrderStatus, OrderView } from '../trading/orders';
 import type { Candle, Venue } from '../trading/venue';
-import { ExchangeError, mapExchangeError } from './errors';
+import { mapExchangeError } from './errors';
 import { marketRules } from './markets';
 import type { Reservation } from './request-pacer';
 
@@ -97,12 +99,8 @@ export class CcxtVenue implements Venue {
     return this.call(async () => {
       const market = this.exchange.markets?.[symbol];
       if (!market) {
-        throw new ExchangeError(
-          'UNKNOWN_SYMBOL',
-          `Paire : ${symbol} n'existe pas sur ${this.name}`,
-          'rejected',
-          'symbol',
-        );
+        const reason = orderRefusalReason('unknownSymbol', 'symbol', { symbol, exchange: this.name });
+        throw new OrderRefusedError('UNKNOWN_SYMBOL', reason, 'symbol');
       }
       return marketRules(this.exchange, market);
     }, false);

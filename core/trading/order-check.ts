@@ -1,6 +1,6 @@
 import { Dec as Decimal } from '../decimal';
-import { ExchangeError } from '../exchanges/errors';
-import { orderRefusal, type OrderField } from './order-messages';
+import { orderRefusalReason, type OrderField, type OrderRefusalKind, type OrderRefusalParams } from './order-messages';
+import { OrderRefusedError } from './order-refusal';
 import type { MarketRules, OrderRequest } from './orders';
 
 /** An order that passed our checks: the quantity is exact and on the market's grid. */
@@ -14,15 +14,21 @@ export interface CheckedOrder {
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-function refuse(message: string, field: OrderField): never {
-  throw new ExchangeError('INVALID_ORDER', message, 'rejected', field);
+/** `field` is named in the words, `at` is the input at fault (a minimum broken by a typed quantity). */
+function refuse<K extends OrderRefusalKind>(
+  kind: K,
+  field: OrderField,
+  params: OrderRefusalParams<K>,
+  at: OrderField = field,
+): never {
+  throw new OrderRefusedError('INVALID_ORDER', orderRefusalReason(kind, field, params), at);
 }
 
 function decimal(value: string | undefined, field: OrderField): Decimal | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!DECIMAL.test(value)) refuse(orderRefusal('notDecimal', field, []), field);
+  if (!DECIMAL.test(value)) refuse('notDecimal', field, {});
   const number = new Decimal(value);
-  if (number.lte(0)) refuse(orderRefusal('notPositive', field, []), field);
+  if (number.lte(0)) refuse('notPositive', field, {});
   return number;
 }
 
@@ -30,7 +36,7 @@ function onGrid(value: Decimal, step: string | null, field: OrderField): void {
   if (!step) return;
   const grid = new Decimal(step);
   if (grid.lte(0) || value.mod(grid).isZero()) return;
-  refuse(orderRefusal('tooManyDecimals', field, [grid.decimalPlaces(), grid.toFixed()]), field);
+  refuse('tooManyDecimals', field, { decimals: grid.decimalPlaces(), step: grid.toFixed() });
 }
 
 /**
@@ -38,10 +44,10 @@ function onGrid(value: Decimal, step: string | null, field: OrderField): void {
  * names the field at fault. `referencePrice` (the last price) values market orders and converts a quote amount.
  */
 export function checkOrder(request: OrderRequest, market: MarketRules, referencePrice: string | null): CheckedOrder {
-  if (!market.active) refuse(orderRefusal('inactive', 'symbol', [market.symbol]), 'symbol');
+  if (!market.active) refuse('inactive', 'symbol', { symbol: market.symbol });
   const price = decimal(request.price, 'price');
   if (request.type === 'limit') {
-    if (!price) refuse(orderRefusal('limitNeedsPrice', 'price', []), 'price');
+    if (!price) refuse('limitNeedsPrice', 'price', {});
     onGrid(price, market.priceStep, 'price');
   }
   const valuation = request.type === 'limit' ? price : referencePrice ? new Decimal(referencePrice) : undefined;
@@ -50,27 +56,25 @@ export function checkOrder(request: OrderRequest, market: MarketRules, reference
   let amountField: OrderField = 'amount';
   if (!amount) {
     const quoteAmount = decimal(request.quoteAmount, 'quoteAmount');
-    if (!quoteAmount) refuse(orderRefusal('quantityOrAmount', 'amount', []), 'amount');
-    if (!valuation) refuse(orderRefusal('noPriceToConvert', 'quoteAmount', []), 'quoteAmount');
+    if (!quoteAmount) refuse('quantityOrAmount', 'amount', {});
+    if (!valuation) refuse('noPriceToConvert', 'quoteAmount', {});
     amountField = 'quoteAmount';
     const raw = quoteAmount.div(valuation);
     amount = market.amountStep ? raw.div(market.amountStep).floor().mul(market.amountStep) : raw;
-    if (amount.lte(0)) refuse(orderRefusal('tooSmallForOne', 'quoteAmount', [market.base]), 'quoteAmount');
+    if (amount.lte(0)) refuse('tooSmallForOne', 'quoteAmount', { base: market.base });
   } else {
     onGrid(amount, market.amountStep, 'amount');
   }
   if (market.minAmount && amount.lt(market.minAmount)) {
-    refuse(orderRefusal('minAmount', 'amount', [new Decimal(market.minAmount).toFixed(), market.base]), amountField);
+    refuse('minAmount', 'amount', { min: new Decimal(market.minAmount).toFixed(), base: market.base }, amountField);
   }
   if (market.maxAmount && new Decimal(market.maxAmount).gt(0) && amount.gt(market.maxAmount)) {
-    refuse(orderRefusal('maxAmount', 'amount', [new Decimal(market.maxAmount).toFixed(), market.base]), amountField);
+    refuse('maxAmount', 'amount', { max: new Decimal(market.maxAmount).toFixed(), base: market.base }, amountField);
   }
   if (market.minCost && valuation && amount.mul(valuation).lt(market.minCost)) {
     const asked = amount.mul(valuation).toFixed();
-    refuse(
-      orderRefusal('minCost', 'quoteAmount', [new Decimal(market.minCost).toFixed(), market.quote, asked]),
-      amountField,
-    );
+    const min = new Decimal(market.minCost).toFixed();
+    refuse('minCost', 'quoteAmount', { min, quote: market.quote, asked }, amountField);
   }
   return {
     symbol: market.symbol,

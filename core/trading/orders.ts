@@ -1,3 +1,5 @@
+import type { OrderRefusalReason } from './order-messages';
+
 /** What the user (or a strategy, or a webhook) asks for; amounts are decimal strings, never floats. */
 export interface OrderRequest {
   symbol: string;
@@ -68,6 +70,8 @@ export interface TradeView {
   status: string;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Our own refusals as data, for the web app to word in the reader's language; null otherwise. */
+  errorReason: OrderRefusalReason | null;
   executedAt: string | null;
   createdAt: string;
   /**

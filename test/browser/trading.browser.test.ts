@@ -2,8 +2,8 @@
 // Brokers and manual trading in Chromium, against the fake Binance: adding a Binance account in the brokers modal
 // (tested before saving, balance shown), reloading the markets from the status bar with its progress, a paper buy
 // from the Trading manuel page whose confirmation names everything, bad orders named before any confirmation,
-// cancelling, the trade log's filter, the remembered broker, and the pages in English (the paper exchange's name and
-// the credential labels included), a rename's success line naming the new name.
+// cancelling, the trade log's filter, the remembered broker, and the pages in English (the paper exchange's name, the
+// credential labels and the stored reasons of refused attempts included), a rename's success line naming the new name.
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
@@ -238,6 +238,19 @@ describe('brokers and manual trading pages', () => {
     expect(await page.getByTestId('order-quantity-error').textContent()).toBe('Quantity: must be greater than 0');
     expect(await page.getByTestId('trades').textContent()).toContain('Latest trades');
     await screenshot(page, 'manual-trading-en');
+    // The attempts the server refused earlier were stored with its French words; they read in English here.
+    const trades = page.getByTestId('trades');
+    await page.getByTestId('hide-refused').uncheck({ force: true });
+    await trades.getByTestId('trade-error').first().waitFor();
+    expect(await trades.getByTestId('trade-error').first().textContent()).toBe(
+      'Quantity: 5 decimals at most (step 0.00001)',
+    );
+    expect(await trades.textContent()).not.toContain('décimales');
+    // The card's heading and its filter at the top of the picture, just under the fixed status bar, the newest
+    // refusals under them.
+    await trades.evaluate((card) => window.scrollBy(0, card.getBoundingClientRect().top - 64));
+    await screenshot(page, 'manual-trading-refused-en');
+    await page.getByTestId('hide-refused').check({ force: true });
 
     // The brokers card: the paper exchange in English, the credential fields' English labels.
     await page.goto(`${server.url}/compte`);

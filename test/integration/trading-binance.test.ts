@@ -85,14 +85,29 @@ describe('trading on Binance', () => {
     expect(stack.fake.orders.filter((o) => o.clientOrderId === first.body.clientOrderId)).toHaveLength(1);
   });
 
+  // The API answers in French, naming the field; the attempt keeps those words and, beside them, the same refusal
+  // as data, for the web app to word in the reader's language.
   it.each([
-    ['a zero quantity', { symbol: 'BTC/USDT', amount: '0' }, 'amount', 'Quantité : doit être supérieur à 0'],
-    ['a negative quantity', { symbol: 'BTC/USDT', amount: '-1' }, 'amount', 'Quantité : doit être supérieur à 0'],
+    [
+      'a zero quantity',
+      { symbol: 'BTC/USDT', amount: '0' },
+      'amount',
+      'Quantité : doit être supérieur à 0',
+      { kind: 'notPositive', field: 'amount', params: {} },
+    ],
+    [
+      'a negative quantity',
+      { symbol: 'BTC/USDT', amount: '-1' },
+      'amount',
+      'Quantité : doit être supérieur à 0',
+      { kind: 'notPositive', field: 'amount', params: {} },
+    ],
     [
       'an unknown symbol',
       { symbol: 'NOPE/USDT', amount: '1' },
       'symbol',
       "Paire : NOPE/USDT n'existe pas sur Binance",
+      { kind: 'unknownSymbol', field: 'symbol', params: { symbol: 'NOPE/USDT', exchange: 'Binance' } },
       'UNKNOWN_SYMBOL',
     ],
     [
@@ -100,22 +115,25 @@ describe('trading on Binance', () => {
       { symbol: 'BTC/USDT', amount: '0.000123' },
       'amount',
       'Quantité : 5 décimales au plus (pas de 0.00001)',
+      { kind: 'tooManyDecimals', field: 'amount', params: { decimals: 5, step: '0.00001' } },
     ],
     [
       'less than the minimum notional',
       { symbol: 'BTC/USDT', amount: '0.0001' },
       'amount',
       'Montant : minimum 5 USDT (2.6 demandé)',
+      { kind: 'minCost', field: 'quoteAmount', params: { min: '5', quote: 'USDT', asked: '2.6' } },
     ],
     [
       'a limit price off the tick',
       { symbol: 'BTC/USDT', amount: '0.01', type: 'limit', price: '25000.001' },
       'price',
       'Prix : 2 décimales au plus (pas de 0.01)',
+      { kind: 'tooManyDecimals', field: 'price', params: { decimals: 2, step: '0.01' } },
     ],
   ])(
     'refuses %s with the field named, sends nothing and records the attempt',
-    async (_case, input, field, message, code = 'INVALID_ORDER') => {
+    async (_case, input, field, message, reason, code = 'INVALID_ORDER') => {
       const client = await signedInClient(stack.app);
       const brokerId = await binanceBroker(client);
       const sent = ordersSent();
@@ -129,11 +147,31 @@ describe('trading on Binance', () => {
           status: 'rejected',
           errorCode: code,
           errorMessage: message,
+          errorReason: reason,
           source: 'manual',
         }),
       ]);
+      const row = await stack.app.db('trades').where({ id: trades[0].id }).first('error_reason');
+      expect(row.error_reason).toEqual(reason);
     },
   );
+
+  it("records an exchange's own refusal in its words, with no reason to word again", async () => {
+    const client = await signedInClient(stack.app);
+    const brokerId = await binanceBroker(client);
+    // 1 BTC at 26,000 is more than the account's 20,000 USDT: Binance refuses it, not our checks.
+    const res = await sendOrder(client, brokerId, { amount: '1' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INSUFFICIENT_FUNDS');
+    const [trade] = (await client.get('/api/trades').expect(200)).body;
+    expect(trade).toMatchObject({
+      status: 'rejected',
+      errorCode: 'INSUFFICIENT_FUNDS',
+      errorMessage: res.body.error.message,
+      errorReason: null,
+    });
+    expect(trade.errorMessage).toMatch(/^Fonds insuffisants sur Binance/);
+  });
 
   it('lists open orders and cancels one', async () => {
     const client = await signedInClient(stack.app);

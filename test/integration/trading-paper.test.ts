@@ -133,7 +133,16 @@ describe('paper trading', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'INSUFFICIENT_FUNDS', field: 'amount' });
     const [trade] = (await client.get('/api/trades').expect(200)).body;
-    expect(trade).toMatchObject({ status: 'rejected', errorCode: 'INSUFFICIENT_FUNDS', quantity: '1' });
+    expect(trade).toMatchObject({
+      status: 'rejected',
+      errorCode: 'INSUFFICIENT_FUNDS',
+      errorMessage: res.body.error.message,
+      // The paper exchange is ours: its refusal is kept as data too, for the web app to word in English.
+      errorReason: { kind: 'insufficientFunds', field: null, params: { asset: 'USDT', available: '10000' } },
+      quantity: '1',
+    });
+    expect(trade.errorMessage).toMatch(/^Fonds insuffisants : [\d.]+ USDT demandés, 10000 disponibles$/);
+    expect(trade.errorMessage).toContain(`${trade.errorReason.params.asked} USDT demandés`);
     const portfolio = (await client.get('/api/trading/portfolio').expect(200)).body;
     expect(portfolio.assets).toEqual([expect.objectContaining({ asset: 'USDT', free: '10000' })]);
   });

@@ -16,6 +16,7 @@ import * as parameterSweeps from './014-parameter-sweeps';
 import * as backtestEquity from './015-backtest-equity';
 import * as backtestStoppedPhase from './016-backtest-stopped-phase';
 import * as activationCloseAtEnd from './017-activation-close-at-end';
+import * as tradeErrorReason from './018-trade-error-reason';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -39,6 +40,7 @@ const migrations: Record<string, Knex.Migration> = {
   '015-backtest-equity': backtestEquity,
   '016-backtest-stopped-phase': backtestStoppedPhase,
   '017-activation-close-at-end': activationCloseAtEnd,
+  '018-trade-error-reason': tradeErrorReason,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,4 +1,5 @@
 import { Model } from 'objection';
+import type { OrderRefusalReason } from '../../trading/order-messages';
 import { OwnedModel } from './base.model';
 import { Broker } from './broker.model';
 import { Strategy } from './strategy.model';
@@ -30,6 +31,7 @@ export class Trade extends OwnedModel {
   status!: string;
   error_code!: string | null;
   error_message!: string | null;
+  error_reason!: OrderRefusalReason | null;
   profit_loss!: string | null;
   executed_at!: Date | null;
   created_at!: Date;

@@ -1,5 +1,11 @@
 import Decimal from 'decimal.js';
-import { orderRefusal, type OrderField } from '@core/trading/order-messages';
+import {
+  orderRefusal,
+  orderRefusalReason,
+  type OrderField,
+  type OrderRefusalKind,
+  type OrderRefusalParams,
+} from '@core/trading/order-messages';
 import type { SymbolItem } from '@/api/trading';
 import type { Language } from '@/format/number-format';
 import { parseDecimalInput } from '@/format/number-input';
@@ -54,34 +60,34 @@ export function precheckOrder(
 ): Precheck {
   // `label` names the field in the words, `at` is the input the message stands beside (as the server does: a
   // minimum broken by a typed quantity is shown beside the quantity).
-  const refuse = (
-    kind: Parameters<typeof orderRefusal>[0],
+  const refuse = <K extends OrderRefusalKind>(
+    kind: K,
     label: OrderField,
-    args: unknown[] = [],
+    params: OrderRefusalParams<K>,
     at: OrderField = label,
   ): never => {
-    throw new Refusal(at, orderRefusal(kind, label, args as never, language));
+    throw new Refusal(at, orderRefusal(orderRefusalReason(kind, label, params), language));
   };
   const number = (text: string, field: OrderField): Decimal | undefined => {
     if (!text.trim()) return undefined;
     const parsed = parseDecimalInput(text, language);
-    if (parsed === null) return refuse('notDecimal', field);
+    if (parsed === null) return refuse('notDecimal', field, {});
     const value = new Decimal(parsed);
-    if (value.lte(0)) refuse('notPositive', field);
+    if (value.lte(0)) refuse('notPositive', field, {});
     return value;
   };
   const onGrid = (value: Decimal, step: string | null, field: OrderField): void => {
     if (!step) return;
     const grid = new Decimal(step);
     if (grid.gt(0) && !value.mod(grid).isZero())
-      refuse('tooManyDecimals', field, [grid.decimalPlaces(), grid.toFixed()]);
+      refuse('tooManyDecimals', field, { decimals: grid.decimalPlaces(), step: grid.toFixed() });
   };
 
   try {
-    if (!market.active) refuse('inactive', 'symbol', [market.symbol]);
+    if (!market.active) refuse('inactive', 'symbol', { symbol: market.symbol });
     const price = number(draft.price, 'price');
     if (draft.type === 'limit') {
-      if (!price) return refuse('limitNeedsPrice', 'price');
+      if (!price) return refuse('limitNeedsPrice', 'price', {});
       onGrid(price, market.priceStep, 'price');
     }
     const valuation = draft.type === 'limit' ? price : lastPrice ? new Decimal(lastPrice) : undefined;
@@ -93,25 +99,26 @@ export function precheckOrder(
       onGrid(quantity, market.amountStep, 'amount');
     } else {
       quoteAmount = number(draft.amount, 'quoteAmount');
-      if (!quoteAmount) return refuse('quantityOrAmount', 'amount');
-      if (!valuation) return refuse('noPriceToConvert', 'quoteAmount');
+      if (!quoteAmount) return refuse('quantityOrAmount', 'amount', {});
+      if (!valuation) return refuse('noPriceToConvert', 'quoteAmount', {});
       field = 'quoteAmount';
       const raw = quoteAmount.div(valuation);
       quantity = market.amountStep ? raw.div(market.amountStep).floor().mul(market.amountStep) : raw;
-      if (quantity.lte(0)) refuse('tooSmallForOne', 'quoteAmount', [market.base]);
+      if (quantity.lte(0)) refuse('tooSmallForOne', 'quoteAmount', { base: market.base });
     }
     if (market.minAmount && quantity.lt(market.minAmount)) {
-      refuse('minAmount', 'amount', [new Decimal(market.minAmount).toFixed(), market.base], field);
+      refuse('minAmount', 'amount', { min: new Decimal(market.minAmount).toFixed(), base: market.base }, field);
     }
     const cost = quoteAmount ?? (valuation ? quantity.mul(valuation) : undefined);
     if (market.minCost && cost && cost.lt(market.minCost)) {
-      refuse('minCost', 'quoteAmount', [new Decimal(market.minCost).toFixed(), market.quote, cost.toFixed()], field);
+      const min = new Decimal(market.minCost).toFixed();
+      refuse('minCost', 'quoteAmount', { min, quote: market.quote, asked: cost.toFixed() }, field);
     }
     if (draft.side === 'buy' && free.quote !== null && cost?.gt(free.quote)) {
-      refuse('overBalance', field, [new Decimal(free.quote).toFixed(), market.quote]);
+      refuse('overBalance', field, { free: new Decimal(free.quote).toFixed(), asset: market.quote });
     }
     if (draft.side === 'sell' && free.base !== null && quantity.gt(free.base)) {
-      refuse('overBalance', field, [new Decimal(free.base).toFixed(), market.base]);
+      refuse('overBalance', field, { free: new Decimal(free.base).toFixed(), asset: market.base });
     }
     const fee = cost && market.takerFee ? cost.mul(market.takerFee) : undefined;
     return {
