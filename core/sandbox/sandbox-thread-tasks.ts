@@ -44,11 +44,15 @@ export const SANDBOX_TASKS = {
   evaluate: ({ owner, warmRunners, code, limits, candles, state, market, costs }: EvaluateInput): TaskAnswer => {
     warm.resize(warmRunners);
     const runner = warm.take(owner, code, limits);
-    runner.load(candles);
-    runner.start(state.balance, market);
-    const last = candles.close.length - 1;
-    const decision = decideOnClose(runner, last, state, candles.close[last], costs);
-    return { output: { ...decision, logs: runner.logs() } };
+    try {
+      runner.load(candles);
+      runner.start(state.balance, market);
+      const last = candles.close.length - 1;
+      const decision = decideOnClose(runner, last, state, candles.close[last], costs);
+      return { output: { ...decision, logs: runner.logs() } };
+    } finally {
+      warm.release(runner);
+    }
   },
 
   /** One backtest's simulation: progress by slice, stopped between slices when the caller cancels. */

@@ -301,6 +301,13 @@ export class StrategyRunner {
     this.meter.cpuStartNs = this.isolate.cpuTime;
   }
 
+  /** What the isolate holds now: V8's heap and the ArrayBuffers outside it. */
+  heapBytes(): number {
+    if (this.disposed) return 0;
+    const heap = this.isolate.getHeapStatisticsSync();
+    return heap.used_heap_size + heap.externally_allocated_size;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

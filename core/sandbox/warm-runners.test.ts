@@ -21,12 +21,16 @@ function counting(onClose = ''): string {
 }
 
 /** One live evaluation as the sandbox child runs it: load, a new instance, a decision on the last candle. */
-function evaluate(warm: WarmRunners, owner: string, code: string, limits = LIMITS): string[] {
+function evaluate(warm: WarmRunners, owner: string, code: string, limits = LIMITS, n = 20): string[] {
   const runner = warm.take(owner, code, limits);
-  runner.load(candles(20));
-  runner.start(1000, 'spot');
-  runner.run(19, 20, FLAT);
-  return runner.logs().map((line) => line.replace(/^log /, ''));
+  try {
+    runner.load(candles(n));
+    runner.start(1000, 'spot');
+    runner.run(n - 1, n, FLAT);
+    return runner.logs().map((line) => line.replace(/^log /, ''));
+  } finally {
+    warm.release(runner);
+  }
 }
 
 describe('warm strategy runners', () => {
@@ -59,6 +63,18 @@ describe('warm strategy runners', () => {
     expect(evaluate(warm, 'user-1', code)).toEqual(['1']);
     expect(() => evaluate(warm, 'user-1', code)).toThrow(StrategyError);
     expect(evaluate(warm, 'user-1', code)).toEqual(['1']);
+  });
+
+  it('keeps a strategy warm over many closes, but not one that holds a large heap', () => {
+    const code = counting();
+    for (let close = 1; close <= 60; close++) {
+      expect(evaluate(warm, 'user-1', code, LIMITS, 501)).toEqual([String(close)]);
+    }
+    // 24 MB kept by the script's top level: under the 64 MB limit, over what a warm runner may hold.
+    const big = `const kept = new Float64Array(3_000_000).fill(1);\n${counting('closes += kept[0] - 1;')}`;
+    expect(evaluate(warm, 'user-1', big)).toEqual(['1']);
+    expect(evaluate(warm, 'user-1', big)).toEqual(['1']);
+    expect(warm.count).toBe(1);
   });
 
   it('disposes the least recently used runners beyond its size', () => {

@@ -29,7 +29,13 @@ export interface FakeAccount {
  */
 export class FakeBinanceRest {
   /** Every request received; `apiKey` is set on the account's (signed) ones, public ones carry none. */
-  readonly requests: { method: string; path: string; at: number; apiKey: string | null }[] = [];
+  readonly requests: {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    at: number;
+    apiKey: string | null;
+  }[] = [];
   readonly book: FakeOrderBook;
   /**
    * Called once an order is accepted and stored, before the reply leaves: a test can kill the client here to play
@@ -101,6 +107,7 @@ export class FakeBinanceRest {
     this.requests.push({
       method: req.method ?? 'GET',
       path: url.pathname,
+      query: url.searchParams,
       at: Date.now(),
       apiKey: (req.headers['x-mbx-apikey'] as string | undefined) ?? null,
     });

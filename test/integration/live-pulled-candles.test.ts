@@ -1,20 +1,12 @@
 // Live strategies on an exchange the heartbeat does not stream (it follows Binance): the evaluation fetches the
 // closed candles it lacks from that exchange's public API through ccxt, stores them under the market's key, and
 // decides on them. binanceus (ccxt's real class, Binance's protocol) is pointed at the fake Binance.
-import { requestMarkets } from '../../actors/markets/markets.actor';
-import { openQueue } from '../../queues/connection';
-import { jobIds } from '../../queues/jobs';
-import { QUEUES } from '../../queues/names';
 import { btcHourlyCandles } from '../helpers/market-data';
-import { activation, savedStrategy, startLiveWorkers } from '../helpers/live';
+import { HOLD, activation, evaluatedOnTick, loadMarkets, savedStrategy, startLiveWorkers } from '../helpers/live';
 import { paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
 const H = 3_600_000;
-const HOLD = `class Hold extends Strategy {
-  shouldLong() { return true; }
-  calculatePositionSize() { return this.balance * 0.5; }
-}`;
 
 describe('live trading on an exchange the heartbeat does not stream', () => {
   let stack: Awaited<ReturnType<typeof startTradingStack>>;
@@ -28,10 +20,7 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     // Only this suite stores binanceus candles: what an earlier run against the same database left would stand in
     // for the ones it asks the exchange for.
     await stack.app.db('candles').where({ source: 'binanceus' }).delete();
-    const markets = openQueue(QUEUES.markets, stack.app.config.REDIS_URL, stack.app.config.QUEUE_PREFIX);
-    await requestMarkets(markets, 'binanceus');
-    await markets.close();
-    await until(() => stack.app.db('exchange_symbols').where({ exchange: 'binanceus', symbol: 'BTC/USDT' }).first());
+    await loadMarkets(stack.app, 'binanceus');
   });
   afterAll(async () => {
     await live.close();
@@ -41,13 +30,7 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
   async function evaluateClose(activationId: number, open: number): Promise<string> {
     const closeTime = open + H - 1;
     now = closeTime + 1 + 500;
-    await live.tickQueue.add('tick', { timeframe: '1h', closeTime }, { jobId: jobIds.tick('1h', closeTime) });
-    const job = await until(async () => {
-      const found = await live.strategyQueue.getJob(jobIds.evaluate(activationId, closeTime));
-      return found?.finishedOn ? found : undefined;
-    });
-    if (job.failedReason) throw new Error(job.failedReason);
-    return job.returnvalue as string;
+    return evaluatedOnTick(live, activationId, closeTime);
   }
 
   const stored = (from: number, to: number) =>
@@ -78,10 +61,18 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
       to: from + 1000 * H,
     });
 
-    const asked = stack.fake.klinesRequests;
+    // The hourly candles asked for: the minute check asks for other positions' minutes meanwhile.
+    const from0 = stack.fake.requests.length;
+    const hourly = () =>
+      stack.fake.requests
+        .slice(from0)
+        .filter(
+          (r) => r.path === '/api/v3/klines' && r.query.get('interval') === '1h' && r.query.get('symbol') === 'BTCUSDT',
+        )
+        .map((r) => Number(r.query.get('startTime')));
     expect(await evaluateClose(id, closed.at(-1)![0])).toBe('traded');
     expect((await stored(from, from + 100 * H)).map((t: Date) => t.getTime())).toEqual(closed.map((r) => r[0]));
-    expect(stack.fake.klinesRequests - asked).toBe(1);
+    expect(hourly()).toHaveLength(1);
     const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
     expect(new Date(position.opened_at).getTime()).toBe(forming[0]);
 
@@ -92,7 +83,7 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     expect((await stored(from, from + 100 * H)).map((t: Date) => t.getTime())).toEqual(
       [...closed, forming].map((r) => r[0]),
     );
-    expect(stack.fake.klinesRequests - asked).toBe(2);
+    expect(hourly().slice(1)).toEqual([forming[0]]);
     const candle = await stack.app
       .db('candles')
       .where({ source: 'binanceus', symbol: 'BTC/USDT', timeframe: '1h', open_time: new Date(forming[0]) })
