@@ -8,9 +8,12 @@ import { createLogger } from '../../core/logger';
 import { liveLimits } from '../../core/sandbox/limits';
 import { SandboxPool } from '../../core/sandbox/sandbox-pool';
 import { BrokerRequests } from '../../queues/broker-client';
+import { requestMarkets } from '../../actors/markets/markets.actor';
 import { openQueue } from '../../queues/connection';
+import { jobIds } from '../../queues/jobs';
 import { QUEUES } from '../../queues/names';
 import type { Client, TestApp } from './app';
+import { until } from './wait';
 
 /** The dispatcher and the strategy actor as a worker process runs them, in-process, with a clock of the test's. */
 export async function startLiveWorkers(app: TestApp, clock: { now(): number }) {
@@ -59,6 +62,35 @@ export async function startLiveWorkers(app: TestApp, clock: { now(): number }) {
       await tickQueue.close();
     },
   };
+}
+
+/** Enters long on its first close and holds, half the balance: what is open at any close is the first entry. */
+export const HOLD = `class Hold extends Strategy {
+  shouldLong() { return true; }
+  calculatePositionSize() { return this.balance * 0.5; }
+}`;
+
+/** Loads an exchange's markets as a worker does at start for its brokers (the rules live orders are sized with). */
+export async function loadMarkets(app: TestApp, exchange: string): Promise<void> {
+  const markets = openQueue(QUEUES.markets, app.config.REDIS_URL, app.config.QUEUE_PREFIX);
+  await requestMarkets(markets, exchange);
+  await markets.close();
+  await until(() => app.db('exchange_symbols').where({ exchange }).first());
+}
+
+/** Queues the tick of `closeTime` as the heartbeat does; resolves with the activation's evaluation outcome. */
+export async function evaluatedOnTick(
+  live: Awaited<ReturnType<typeof startLiveWorkers>>,
+  activationId: number,
+  closeTime: number,
+): Promise<string> {
+  await live.tickQueue.add('tick', { timeframe: '1h', closeTime }, { jobId: jobIds.tick('1h', closeTime) });
+  const job = await until(async () => {
+    const found = await live.strategyQueue.getJob(jobIds.evaluate(activationId, closeTime));
+    return found?.finishedOn ? found : undefined;
+  });
+  if (job.failedReason) throw new Error(job.failedReason);
+  return job.returnvalue as string;
 }
 
 /** Saves a strategy of `code` for the client's user; returns its id. */

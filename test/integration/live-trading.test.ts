@@ -6,14 +6,19 @@ import { simulate } from '../../core/backtest/engine';
 import { sizingOf } from '../../core/engine/sizing';
 import { COLUMNS, StrategyRunner, type CandleColumns } from '../../core/sandbox/strategy-runner';
 import { liveLimits } from '../../core/sandbox/limits';
-import { requestMarkets } from '../../actors/markets/markets.actor';
-import { openQueue } from '../../queues/connection';
 import { jobIds } from '../../queues/jobs';
-import { QUEUES } from '../../queues/names';
 import { queueClose } from '../../queues/strategy-jobs';
 import { closePosition } from '../../actors/strategy/position-exits';
 import { btcHourlyCandles } from '../helpers/market-data';
-import { activation, savedStrategy, startLiveWorkers, storeRows } from '../helpers/live';
+import {
+  HOLD,
+  activation,
+  evaluatedOnTick,
+  loadMarkets,
+  savedStrategy,
+  startLiveWorkers,
+  storeRows,
+} from '../helpers/live';
 import { paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
 import { until } from '../helpers/wait';
 
@@ -37,11 +42,7 @@ describe('live trading', () => {
   beforeAll(async () => {
     stack = await startTradingStack();
     live = await startLiveWorkers(stack.app, { now: () => now });
-    // The markets a worker loads at start for its brokers' exchanges: the rules live orders are sized with.
-    const markets = openQueue(QUEUES.markets, stack.app.config.REDIS_URL, stack.app.config.QUEUE_PREFIX);
-    await requestMarkets(markets, 'binance');
-    await markets.close();
-    await until(() => stack.app.db('exchange_symbols').where({ exchange: 'binance', symbol: 'BTC/USDT' }).first());
+    await loadMarkets(stack.app, 'binance');
   });
   afterAll(async () => {
     await live.close();
@@ -53,13 +54,7 @@ describe('live trading', () => {
     const closeTime = row[0] + H - 1;
     now = closeTime + 1 + 500;
     stack.fake.setPrice('BTCUSDT', String(row[4]));
-    await live.tickQueue.add('tick', { timeframe: '1h', closeTime }, { jobId: jobIds.tick('1h', closeTime) });
-    const job = await until(async () => {
-      const found = await live.strategyQueue.getJob(jobIds.evaluate(activationId, closeTime));
-      return found?.finishedOn ? found : undefined;
-    });
-    if (job.failedReason) throw new Error(job.failedReason);
-    return job.returnvalue as string;
+    return evaluatedOnTick(live, activationId, closeTime);
   }
 
   async function user() {
@@ -257,12 +252,6 @@ describe('live trading', () => {
     });
     expect(closed.exit_reason).toBe('stop_loss');
   });
-
-  /** Enters long on its first close and holds: what is open at the end is the first entry. */
-  const HOLD = `class Hold extends Strategy {
-  shouldLong() { return true; }
-  calculatePositionSize() { return this.balance * 0.5; }
-}`;
 
   it('closes what is open on the close that ends the period, as the backtest closes its last trade, and enters nothing on it', async () => {
     const rows = btcHourlyCandles(36_320, 36_323);
