@@ -5,13 +5,13 @@ type BalanceLines = BrokerJobs['balance']['result'];
 /**
  * The balances of one close, shared by the evaluations this process runs on it: the activations of one broker (a
  * user's strategies on several markets) decide on the same close, and each would otherwise ask the broker actor in
- * turn. Forgotten when this process orders on that broker, and after `maxAgeMs`: what an evaluation sizes on is then
- * no older than what two evaluations running side by side would see (both read before either orders).
+ * turn. Forgotten when this process orders on that broker, and after `maxAgeMs` (half a second: orders placed on the
+ * broker by other processes, a manual or webhook order, are not seen before then).
  */
 export class BalanceMemo {
   private readonly kept = new Map<number, { closeTime: number; at: number; lines: Promise<BalanceLines> }>();
 
-  constructor(private readonly maxAgeMs = 2000) {}
+  constructor(private readonly maxAgeMs = 500) {}
 
   get(brokerId: number, closeTime: number, fetch: () => Promise<BalanceLines>): Promise<BalanceLines> {
     const hit = this.kept.get(brokerId);

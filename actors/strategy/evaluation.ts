@@ -38,6 +38,8 @@ export interface LiveDeps extends CandlePuller {
   warmRunners: number;
   /** The strategy actor's: balances shared by the evaluations of one close. */
   balances?: BalanceMemo;
+  /** The clock that says whether a period has ended (the tests' own). */
+  now?: () => number;
 }
 
 /** Errors in a row after which an activation is suspended (and its user alerted). */
@@ -173,12 +175,12 @@ async function decideAndTrade(
   }
   const balance = await freeBalance(deps, activation, market.quote, closeTime);
   const state = strategyState(balance, position);
-  const owner = `user-${activation.user_id}`;
   const decision = await deps.sandbox.run(
     'evaluate',
-    owner,
+    `user-${activation.user_id}`,
     {
-      owner,
+      // A warm runner per activation: what a strategy keeps between closes stays with its market, as in a backtest.
+      owner: `activation-${activation.id}`,
       warmRunners: deps.warmRunners,
       code: activation.code,
       limits: deps.limits,
@@ -192,8 +194,10 @@ async function decideAndTrade(
   const time = closeTime + 1;
   let traded = false;
   const brokerId = Number(activation.broker_id);
-  // The close that ends the period: as the backtest's last candle, what is still open is closed on it.
-  const ending = activation.close_at_end && time >= activation.end_date.getTime();
+  // The close that ends the period: as the backtest's last candle, what is still open is closed on it. A close
+  // evaluated late, once the end has passed, enters nothing either (the end's close would sell it a minute later).
+  const end = activation.end_date.getTime();
+  const ending = activation.close_at_end && (time >= end || (deps.now ?? Date.now)() >= end);
   const exit = decision.exit ? 'signal' : ending ? 'end' : null;
   if (exit && position) {
     const open = position;

@@ -3,9 +3,9 @@ import { rangeExit } from '../../core/engine/exits';
 import type { Position } from '../../core/engine/position';
 import type { CloseReason } from '../../queues/jobs';
 import { type LiveDeps, publishChange, recordFailure, strategyFault } from './evaluation';
-import { liveMarket, lockActivation, type LiveMarket, type PositionRow } from './live-context';
+import { liveMarket, lockActivation, type ActivationRow, type LiveMarket, type PositionRow } from './live-context';
 import { ordering } from './balance-memo';
-import { pullClosedCandles } from './pulled-candles';
+import { pullClosedCandles, SETTLED_MS } from './pulled-candles';
 import { closeAtMarket, type LiveExitReason } from './live-orders';
 
 /**
@@ -18,10 +18,12 @@ export async function closePosition(
   activeStrategyId: number,
   positionId: number,
   reason: CloseReason | LiveExitReason,
+  /** Checked again on the locked row: what made the caller close it may have changed since it looked. */
+  still: (activation: ActivationRow) => boolean = () => true,
 ): Promise<boolean> {
   const closed = await deps.db.transaction(async (trx) => {
     const activation = await lockActivation(trx, activeStrategyId);
-    if (!activation) return false;
+    if (!activation || !still(activation)) return false;
     const position: PositionRow | undefined = await trx('positions')
       .where({ id: positionId, active_strategy_id: activeStrategyId, status: 'open' })
       .first();
@@ -60,7 +62,8 @@ export async function closeEnded(deps: LiveDeps, now: number): Promise<number> {
   let closed = 0;
   for (const row of rows) {
     try {
-      if (await closePosition(deps, Number(row.active_strategy_id), Number(row.id), 'end')) closed++;
+      const ended = (a: ActivationRow) => a.state === 'active' && a.close_at_end && a.end_date.getTime() <= now;
+      if (await closePosition(deps, Number(row.active_strategy_id), Number(row.id), 'end', ended)) closed++;
     } catch (error) {
       deps.logger.warn({ err: error, positionId: row.id }, 'end-of-period close failed');
     }
@@ -115,7 +118,8 @@ async function protectOne(
   const activation = await deps.db('active_strategies').where({ id: row.active_strategy_id }).first();
   const market = await liveMarket(deps.db, activation, deps);
   // On an exchange the heartbeat does not stream, the minutes since the last check are asked of the exchange.
-  const lastMinute = Math.floor(now / MINUTE) * MINUTE - MINUTE;
+  // The last minute closed a few seconds ago at least: the exchange has its last trades in it by then.
+  const lastMinute = Math.floor((now - SETTLED_MS) / MINUTE) * MINUTE - MINUTE;
   const since = new Date(row.checked_until ?? row.opened_at).getTime();
   const minutes = Math.min(1000, Math.max(1, Math.floor((lastMinute - since) / MINUTE) + 1));
   await pullClosedCandles(deps, { source: market.exchange, symbol: row.symbol, timeframe: '1m' }, lastMinute, minutes);

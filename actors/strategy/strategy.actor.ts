@@ -50,7 +50,8 @@ export function strategyActor(options: LiveDeps & { concurrency: number; lockMs:
         }
         case SCHEDULES.protect.name: {
           const now = Date.now();
-          return (await closeEnded(deps, now)) + (await protectPositions(deps, now));
+          // Stops first: a wick is time-critical, a period's end a minute either way is not.
+          return (await protectPositions(deps, now)) + (await closeEnded(deps, now));
         }
         default:
           throw new Error(`unknown strategy job ${job.name}`);

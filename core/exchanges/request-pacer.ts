@@ -40,11 +40,14 @@ end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)`;
 
-/** Moves a slot taken ahead to the time its request leaves. */
+/**
+ * Moves a slot taken ahead to the time its request leaves; one that left the window meanwhile (a slow write before
+ * the request) counts again from now.
+ */
 const SENT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 0`;
 

@@ -50,6 +50,10 @@ export const SANDBOX_TASKS = {
       const last = candles.close.length - 1;
       const decision = decideOnClose(runner, last, state, candles.close[last], costs);
       return { output: { ...decision, logs: runner.logs() } };
+    } catch (error) {
+      // A refusal raised on the host (an invalid answer) leaves the isolate as the strategy made it: not kept.
+      runner.dispose();
+      throw error;
     } finally {
       warm.release(runner);
     }

@@ -301,6 +301,12 @@ export class StrategyRunner {
     this.meter.cpuStartNs = this.isolate.cpuTime;
   }
 
+  /** Lets go of the host's copies of the candles and indicator series until the next load (a runner kept warm). */
+  dropSeries(): void {
+    this.series.length = 0;
+    this.meter.seriesFloats = 0;
+  }
+
   /** What the isolate holds now: V8's heap and the ArrayBuffers outside it. */
   heapBytes(): number {
     if (this.disposed) return 0;

@@ -9,8 +9,8 @@ export const WARM_HEAP_BYTES = 8 * 1024 * 1024;
  * Live evaluations' runners, kept between closes in a sandbox child: creating one (an isolate, the prelude's
  * lockdown, the strategy's script) costs about 5 ms, an evaluation on a warm one about half a millisecond.
  *
- * A runner is kept for one owner and one code (and limits): nothing of one user's strategy reaches another user's,
- * nor another strategy of theirs. Each evaluation creates a new instance of the strategy class (`start`), with a
+ * A runner is kept for one owner (an activation: one user's, one market) and one code (and limits): nothing of one
+ * user's strategy reaches another user's, nor another activation of theirs. Each evaluation creates a new instance of the strategy class (`start`), with a
  * budget of its own; what the strategy's script keeps at its top level may survive from one close to the next while
  * the runner stays warm, as it does over a backtest. A runner that failed is disposed by its call and never reused;
  * the least recently used are disposed beyond `size` (each holds an isolate, about 2 MB), and so is one that holds
@@ -31,7 +31,9 @@ export class WarmRunners {
 
   /** A warm runner for this owner and code, or a new one; its budget starts now. */
   take(owner: string, code: string, limits: SandboxLimits): StrategyRunner {
-    const key = createHash('sha256').update(`${owner}\0${JSON.stringify(limits)}\0${code}`).digest('base64');
+    const key = createHash('sha256')
+      .update(`${owner}\0${JSON.stringify(limits)}\0${code}`)
+      .digest('base64');
     let runner = this.runners.get(key);
     if (runner?.isDisposed) runner = undefined;
     this.runners.delete(key);
@@ -45,6 +47,7 @@ export class WarmRunners {
 
   /** After its evaluation: kept warm while it stays small, else disposed. */
   release(runner: StrategyRunner): void {
+    runner.dropSeries();
     if (runner.isDisposed || runner.heapBytes() <= WARM_HEAP_BYTES) return;
     const key = this.keys.get(runner);
     if (key !== undefined && this.runners.get(key) === runner) this.runners.delete(key);

@@ -34,6 +34,7 @@ export async function startLiveWorkers(app: TestApp, clock: { now(): number }) {
     paperSlippage: config.PAPER_SLIPPAGE,
     warmup: config.LIVE_WARMUP_CANDLES,
     warmRunners: config.SANDBOX_WARM_RUNNERS,
+    now: () => clock.now(),
     clients: new ExchangeClients(config.EXCHANGE_API_OVERRIDES),
     pacer: new RequestPacer(app.redis, config.QUEUE_PREFIX),
   };

@@ -7,7 +7,7 @@ import { sizingOf } from '../../core/engine/sizing';
 import { COLUMNS, StrategyRunner, type CandleColumns } from '../../core/sandbox/strategy-runner';
 import { liveLimits } from '../../core/sandbox/limits';
 import { jobIds } from '../../queues/jobs';
-import { queueClose } from '../../queues/strategy-jobs';
+import { queueClose, queueEvaluate } from '../../queues/strategy-jobs';
 import { closePosition } from '../../actors/strategy/position-exits';
 import { btcHourlyCandles } from '../helpers/market-data';
 import {
@@ -321,6 +321,33 @@ describe('live trading', () => {
     });
     // Closed once: the entry and one exit.
     expect(await stack.app.db('trades').where({ active_strategy_id: closing }).count({ n: '*' })).toEqual([{ n: 2 }]);
+  });
+
+  it('enters nothing on a close evaluated once the end has passed, when the activation closes at its end', async () => {
+    const rows = btcHourlyCandles(36_340, 36_342);
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    const strategyId = await savedStrategy(client, HOLD);
+    const end = rows[1][0] + H / 2;
+    const id = await activation(stack.app, {
+      userId,
+      strategyId,
+      brokerId,
+      from: rows[0][0],
+      to: end,
+      close_at_end: true,
+    });
+    // The first close is evaluated late, after the end (a retried job): the end's close would sell at once.
+    const closeTime = rows[0][0] + H - 1;
+    now = end + 1000;
+    stack.fake.setPrice('BTCUSDT', String(rows[0][4]));
+    await queueEvaluate(live.strategyQueue, { activeStrategyId: id, closeTime });
+    const job = await until(async () => {
+      const found = await live.strategyQueue.getJob(jobIds.evaluate(id, closeTime));
+      return found?.finishedOn ? found : undefined;
+    });
+    expect(job.returnvalue).toBe('none');
+    expect(await stack.app.db('trades').where({ active_strategy_id: id })).toHaveLength(0);
   });
 
   it('records a failing strategy on its activation and suspends it after three errors in a row', async () => {
