@@ -14,13 +14,15 @@ export interface Reservation {
 const spacing = (intervalMs: number) => Math.ceil((intervalMs * 11) / 10);
 
 /**
- * The window over which the rate is counted, and how many requests it holds: a second at least (exchanges state
- * their limits per second, ten seconds or a minute), the interval itself when that is longer.
+ * The window over which the rate is counted, and how many requests it holds: as many intervals as fit in a second
+ * (exchanges state their limits per second, ten seconds or a minute), one interval when it is longer. The window is
+ * a whole number of intervals, so the sustained rate is exactly one per interval (660 ms: one per 660 ms, not one a
+ * second).
  */
 export function paceWindow(intervalMs: number): { windowMs: number; limit: number } {
   const step = spacing(intervalMs);
-  const windowMs = Math.max(1000, step);
-  return { windowMs, limit: Math.max(1, Math.floor(windowMs / step)) };
+  const limit = Math.max(1, Math.floor(1000 / step));
+  return { windowMs: limit * step, limit };
 }
 
 /**
@@ -53,10 +55,10 @@ return 0`;
 
 /**
  * Keeps the requests made for one account (or one public source) at ccxt's `rateLimit` (plus a tenth), across every
- * worker process: never more in any window of a second than that rate allows, `limit` in `windowMs`
+ * worker process: never more in any window of about a second than that rate allows, `limit` in `windowMs`
  * (paceWindow). Within the window they leave at once, so an order does not wait behind the balance that sized it a
- * few milliseconds before (Binance: 18 a second, where the exchange allows a hundred of weight 1 and fifty orders
- * in ten seconds). ccxt's own throttle is switched off because it does not credit idle time (each call waits its
+ * few milliseconds before (Binance: 18 in 990 ms, the same sustained rate as one per 55 ms; Binance's own limits,
+ * request weight per minute and orders per ten seconds, are not modelled). ccxt's own throttle is switched off because it does not credit idle time (each call waits its
  * full cost even after a quiet minute), which would add its delay to every order.
  */
 export class RequestPacer {
