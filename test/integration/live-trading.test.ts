@@ -72,6 +72,13 @@ describe('live trading', () => {
     return { client, brokerId, strategyId, id };
   }
 
+  /** The candles stored, and a new user's Hold strategy with its paper broker, ready to activate on them. */
+  async function holdOn(rows: number[][]) {
+    await storeRows(stack.app, rows, KEY, H);
+    const { client, brokerId, userId } = await user();
+    return { userId, brokerId, strategyId: await savedStrategy(client, HOLD) };
+  }
+
   it('enters and exits as the backtest does on the same candles (parity)', async () => {
     const rows = btcHourlyCandles(36_000, 36_048);
     await storeRows(stack.app, rows, KEY, H);
@@ -255,11 +262,9 @@ describe('live trading', () => {
 
   it('closes what is open on the close that ends the period, as the backtest closes its last trade, and enters nothing on it', async () => {
     const rows = btcHourlyCandles(36_320, 36_323);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, HOLD);
+    const owner = await holdOn(rows);
     const end = rows.at(-1)![0] + H;
-    const period = { userId, strategyId, brokerId, to: end, close_at_end: true };
+    const period = { ...owner, to: end, close_at_end: true };
     const id = await activation(stack.app, { ...period, from: rows[0][0] });
     // Flat on the close that ends its period: a strategy that enters on every close does not enter on that one.
     const lastOnly = await activation(stack.app, { ...period, from: rows.at(-1)![0] });
@@ -280,27 +285,11 @@ describe('live trading', () => {
 
   it('closes, once its end has passed between two closes, the position of an activation that asks it, and only those', async () => {
     const rows = btcHourlyCandles(36_330, 36_333);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, HOLD);
+    const owner = await holdOn(rows);
     // The end falls half-way through the third candle: its close is not evaluated.
     const end = rows[2][0] + H / 2;
-    const closing = await activation(stack.app, {
-      userId,
-      strategyId,
-      brokerId,
-      from: rows[0][0],
-      to: end,
-      close_at_end: true,
-    });
-    const keeping = await activation(stack.app, {
-      userId,
-      strategyId,
-      brokerId,
-      from: rows[0][0],
-      to: end,
-      close_at_end: false,
-    });
+    const closing = await activation(stack.app, { ...owner, from: rows[0][0], to: end, close_at_end: true });
+    const keeping = await activation(stack.app, { ...owner, from: rows[0][0], to: end, close_at_end: false });
     for (const row of rows.slice(0, 2)) {
       await replayClose(closing, row);
       await replayClose(keeping, row);
@@ -325,18 +314,9 @@ describe('live trading', () => {
 
   it('enters nothing on a close evaluated once the end has passed, when the activation closes at its end', async () => {
     const rows = btcHourlyCandles(36_340, 36_342);
-    await storeRows(stack.app, rows, KEY, H);
-    const { client, brokerId, userId } = await user();
-    const strategyId = await savedStrategy(client, HOLD);
+    const owner = await holdOn(rows);
     const end = rows[1][0] + H / 2;
-    const id = await activation(stack.app, {
-      userId,
-      strategyId,
-      brokerId,
-      from: rows[0][0],
-      to: end,
-      close_at_end: true,
-    });
+    const id = await activation(stack.app, { ...owner, from: rows[0][0], to: end, close_at_end: true });
     // The first close is evaluated late, after the end (a retried job): the end's close would sell at once.
     const closeTime = rows[0][0] + H - 1;
     now = end + 1000;
