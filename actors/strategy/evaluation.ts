@@ -117,28 +117,28 @@ export async function evaluateClose(
   closeTime: number,
 ): Promise<EvaluationOutcome> {
   const { db } = deps;
-  let owner: { userId: number; error: string | null } | undefined;
+  let reported: { userId: number; error: string | null } | undefined;
   const outcome = await db.transaction(async (trx): Promise<EvaluationOutcome> => {
     const activation = await lockForEvaluation(trx, activeStrategyId);
     if (!activation || activation.state !== 'active') return 'skipped';
     if (closeTime < activation.start_date.getTime() || closeTime > activation.end_date.getTime()) return 'skipped';
     if (activation.last_close_time && closeTime <= activation.last_close_time.getTime()) return 'skipped';
-    owner = { userId: Number(activation.user_id), error: null };
+    reported = { userId: Number(activation.user_id), error: null };
     try {
       return await decideAndTrade(deps, trx, activation, closeTime);
     } catch (error) {
       const fault = strategyFault(error);
       if (fault === null) throw error;
-      owner.error = fault;
+      reported.error = fault;
       await recordFailure(trx, activation, fault, closeTime);
       deps.logger.info({ activeStrategyId, closeTime, err: error }, 'live evaluation failed');
       return 'failed';
     }
   });
   if (outcome === 'failed') await publishSuspension(deps, activeStrategyId);
-  if (outcome !== 'skipped' && owner) {
+  if (outcome !== 'skipped' && reported) {
     const kind = outcome === 'failed' ? 'error' : outcome === 'traded' ? 'order' : 'evaluated';
-    await publishActivation(deps, owner.userId, { id: activeStrategyId, kind, closeTime }, owner.error);
+    await publishActivation(deps, reported.userId, { id: activeStrategyId, kind, closeTime }, reported.error);
   }
   return outcome;
 }

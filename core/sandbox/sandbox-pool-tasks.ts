@@ -39,7 +39,7 @@ export type SweepRunOutput =
 
 /** One live evaluation: the closed candles up to the one that just closed (the last), and the strategy's state. */
 export interface EvaluateInput {
-  /** Whose strategy it is: a warm runner serves one owner and one code. */
+  /** The warm runner's owner, an activation (one user's, on one market): a runner serves one owner and one code. */
   owner: string;
   /** How many runners the child keeps warm (SANDBOX_WARM_RUNNERS). */
   warmRunners: number;

@@ -244,8 +244,7 @@ export class StrategyRunner {
 
   /** Copies the candle columns into the isolate (their buffers, not views of larger ones) and resets the cursor. */
   load(columns: CandleColumns): void {
-    this.series.length = 0;
-    this.meter.seriesFloats = 0;
+    this.dropSeries();
     const buffers: Record<string, ArrayBuffer> = {};
     for (const name of COLUMNS) {
       const column = columns[name];

@@ -33,6 +33,14 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     return evaluatedOnTick(live, activationId, closeTime);
   }
 
+  /** A new user's paper broker running `code` on the market for 100 hours from `from`; its activation's id. */
+  async function activated(code: string, from: number, extra: Record<string, unknown> = {}): Promise<number> {
+    const client = await signedInClient(stack.app);
+    const brokerId = await paperBrokerOf(client);
+    const strategyId = await savedStrategy(client, code);
+    return activation(stack.app, { userId: client.user!.id, strategyId, brokerId, from, to: from + 100 * H, ...extra });
+  }
+
   const stored = (from: number, to: number) =>
     stack.app
       .db('candles')
@@ -49,17 +57,8 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
     // The exchange answers the candles up to the one forming now, as Binance does.
     stack.fake.history.set('BTCUSDT:1h', rows);
     stack.fake.setPrice('BTCUSDT', String(closed.at(-1)![4]));
-    const client = await signedInClient(stack.app);
-    const brokerId = await paperBrokerOf(client);
-    const strategyId = await savedStrategy(client, HOLD);
     const from = closed[0]![0];
-    const id = await activation(stack.app, {
-      userId: client.user!.id,
-      strategyId,
-      brokerId,
-      from,
-      to: from + 1000 * H,
-    });
+    const id = await activated(HOLD, from);
 
     // The hourly candles asked for: the minute check asks for other positions' minutes meanwhile.
     const from0 = stack.fake.requests.length;
@@ -103,20 +102,8 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
       [minute - 3 * 60_000, price, price * 1.001, price * 0.999, price, 1],
       [minute - 2 * 60_000, price, price * 1.001, price * 0.9, price * 0.95, 1],
     ]);
-    const client = await signedInClient(stack.app);
-    const brokerId = await paperBrokerOf(client);
-    const strategyId = await savedStrategy(
-      client,
-      HOLD.replace('shouldLong()', 'calculateStopLoss() { return 0.01; }\n  shouldLong()'),
-    );
-    const id = await activation(stack.app, {
-      userId: client.user!.id,
-      strategyId,
-      brokerId,
-      from: rows[0]![0],
-      to: rows[0]![0] + 100 * H,
-      symbol: 'ETH/USDT',
-    });
+    const stopped = HOLD.replace('shouldLong()', 'calculateStopLoss() { return 0.01; }\n  shouldLong()');
+    const id = await activated(stopped, rows[0]![0], { symbol: 'ETH/USDT' });
     expect(await evaluateClose(id, rows[3]![0])).toBe('traded');
     const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
     expect(Number(position.stop_loss)).toBeGreaterThan(price * 0.95);
@@ -136,16 +123,7 @@ describe('live trading on an exchange the heartbeat does not stream', () => {
   it('records the close as missing when the exchange has not published it', async () => {
     const rows = btcHourlyCandles(36_600, 36_605);
     stack.fake.history.set('BTCUSDT:1h', rows.slice(0, 3));
-    const client = await signedInClient(stack.app);
-    const brokerId = await paperBrokerOf(client);
-    const strategyId = await savedStrategy(client, HOLD);
-    const id = await activation(stack.app, {
-      userId: client.user!.id,
-      strategyId,
-      brokerId,
-      from: rows[0]![0],
-      to: rows[0]![0] + 100 * H,
-    });
+    const id = await activated(HOLD, rows[0]![0]);
     expect(await evaluateClose(id, rows[4]![0])).toBe('failed');
     const row = await stack.app.db('active_strategies').where({ id }).first();
     expect(row.last_error).toMatch(/^La bougie 1h close à .* est absente/);
