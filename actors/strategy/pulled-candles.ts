@@ -25,8 +25,8 @@ export interface CandlePuller {
  * from that exchange's public API (ccxt fetchOHLCV, paced per exchange like every public request) and stored under
  * the same market key, for every activation and backtest of that market. From the candle after the last one stored,
  * or the warm-up's first, to the one that just closed, asked SETTLED_MS after its close; the exchange's forming
- * candle is never stored. False when the market is the heartbeat's or its timeframe is one the exchange does not
- * serve (10m).
+ * candle is never stored. A timeframe the exchange does not serve (10m) is built from its shorter candles, stored
+ * too (download.ts). False when the market is the heartbeat's or its timeframe is not one a backtest takes.
  */
 export async function pullClosedCandles(
   deps: CandlePuller,

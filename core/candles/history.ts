@@ -1,22 +1,8 @@
 import type { Knex } from 'knex';
 import type { CandleColumns } from '../sandbox/strategy-runner';
+import { BACKTEST_TIMEFRAMES, type BacktestTimeframe } from './backtest-timeframes';
 
-/** Timeframes a backtest can use (those of the heartbeat plus the longer ones exchanges offer). */
-export const BACKTEST_TIMEFRAMES = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '6h': 21_600_000,
-  '12h': 43_200_000,
-  '1d': 86_400_000,
-} as const;
-export type BacktestTimeframe = keyof typeof BACKTEST_TIMEFRAMES;
-export const BACKTEST_TIMEFRAME_NAMES = Object.keys(BACKTEST_TIMEFRAMES) as BacktestTimeframe[];
+export { BACKTEST_TIMEFRAME_NAMES, BACKTEST_TIMEFRAMES, type BacktestTimeframe } from './backtest-timeframes';
 
 export interface CandleKey {
   source: string;
@@ -56,6 +42,22 @@ export async function loadColumns(db: Knex, key: CandleKey, from: number, to: nu
   } finally {
     await db.client.releaseConnection(connection);
   }
+}
+
+/**
+ * The candles of [from, to) as stored, prices and volumes as PostgreSQL's exact decimal text: what candles are built
+ * from (build-candles.ts), where float columns would round.
+ */
+export async function loadRows(db: Knex, key: CandleKey, from: number, to: number): Promise<CandleRow[]> {
+  const rows: { t: number; open: string; high: string; low: string; close: string; volume: string }[] = await db(
+    'candles',
+  )
+    .select(db.raw('(extract(epoch FROM open_time) * 1000)::float8 AS t'), 'open', 'high', 'low', 'close', 'volume')
+    .where({ source: key.source, symbol: key.symbol, timeframe: key.timeframe })
+    .where('open_time', '>=', new Date(from))
+    .where('open_time', '<', new Date(to))
+    .orderBy('open_time');
+  return rows.map((r) => [Number(r.t), r.open, r.high, r.low, r.close, r.volume]);
 }
 
 interface PgConnection {

@@ -1,18 +1,16 @@
 import { TIMEFRAMES, type Timeframe } from '../../queues/names';
+import { BACKTEST_TIMEFRAMES, type BacktestTimeframe } from './backtest-timeframes';
 
 export { TIMEFRAMES, type Timeframe };
 
-/** Length of each timeframe in milliseconds. 10m does not exist on Binance: it is built from trades like the rest. */
-export const TIMEFRAME_MS: Record<Timeframe, number> = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '10m': 600_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-};
+/**
+ * Length of each timeframe in milliseconds, read from the backtests' list: a timeframe strategies and live trading
+ * take is one a backtest takes too (this does not compile otherwise). 10m does not exist on Binance: the heartbeat
+ * builds it from trades like the rest, a backtest from shorter stored candles.
+ */
+export const TIMEFRAME_MS: Record<Timeframe, number> = Object.fromEntries(
+  TIMEFRAMES.map((timeframe) => [timeframe, BACKTEST_TIMEFRAMES[timeframe satisfies BacktestTimeframe]]),
+) as Record<Timeframe, number>;
 
 /** Open time of the UTC-aligned candle of `timeframe` that contains `time` (epoch ms). */
 export function bucketStart(time: number, timeframe: Timeframe): number {

@@ -4,6 +4,7 @@
 // then a backtest of the example on real candles downloaded from the fake Binance, followed live to its statistics,
 // charts and trades.
 import type { Browser, Page } from 'playwright-core';
+import { BACKTEST_TIMEFRAME_NAMES } from '../../core/candles/backtest-timeframes';
 import { listen, uniqueName } from '../helpers/app';
 import { startBacktestWorker } from '../helpers/brokers';
 import { launchBrowser, registeredPage, screenshot, textOf } from '../helpers/browser';
@@ -143,6 +144,10 @@ describe('strategies and backtest pages', () => {
     await page.getByTestId('backtest-form').waitFor();
     await page.getByTestId('backtest-source').selectOption('binance');
     await page.getByTestId('backtest-symbol').fill('BTC/USDT');
+    // The server's list, 10m included (built from 5m candles on Binance, which has none).
+    expect(await page.getByTestId('backtest-timeframe').locator('option').allTextContents()).toEqual(
+      BACKTEST_TIMEFRAME_NAMES,
+    );
     await page.getByTestId('backtest-timeframe').selectOption('1h');
     await page.getByTestId('backtest-from').fill(new Date(rows[0][0]).toISOString().slice(0, 10));
     await page.getByTestId('backtest-to').fill(new Date(rows[1400][0]).toISOString().slice(0, 10));

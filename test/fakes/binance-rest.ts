@@ -15,6 +15,28 @@ function withExtraSymbols(exchangeInfo: string, count: number): string {
   return JSON.stringify(info);
 }
 
+/**
+ * The kline intervals Binance spot serves (rest-api.md, "Kline/Candlestick data"), with their length; 1M, whose
+ * length varies, is left out. Binance has no 10m.
+ */
+const KLINE_INTERVALS: Record<string, number> = {
+  '1s': 1_000,
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '8h': 28_800_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+  '3d': 259_200_000,
+  '1w': 604_800_000,
+};
+
 export interface FakeAccount {
   apiKey: string;
   secret: string;
@@ -209,14 +231,19 @@ export class FakeBinanceRest {
     return (JSON.parse(this.exchangeInfo) as { symbols: { symbol: string }[] }).symbols.map((s) => s.symbol);
   }
 
-  /** Flat candles at the current price, in the layout of klines_response.json (or `history` when set). */
+  /**
+   * Flat candles at the current price, in the layout of klines_response.json (or `history` when set). An interval
+   * Binance does not have (10m) is refused as Binance refuses it, before anything is looked up.
+   */
   private klines(q: URLSearchParams): unknown[] {
     this.klinesRequests++;
+    const interval = KLINE_INTERVALS[q.get('interval') ?? ''];
+    if (!interval) throw new BinanceReject(400, -1120, 'Invalid interval.');
     const symbol = this.book.info(q.get('symbol') ?? '').symbol;
+    const limit = Math.min(Number(q.get('limit') ?? 500), 1000);
     const history = this.history.get(`${symbol}:${q.get('interval')}`);
     if (history) {
       const from = Number(q.get('startTime') ?? 0);
-      const limit = Math.min(Number(q.get('limit') ?? 500), 1000);
       return history
         .filter((r) => r[0] >= from)
         .slice(0, limit)
@@ -227,7 +254,7 @@ export class FakeBinanceRest {
           String(r[3]),
           String(r[4]),
           String(r[5]),
-          r[0] + 3_599_999,
+          r[0] + interval - 1,
           '0',
           1,
           '0',
@@ -235,11 +262,6 @@ export class FakeBinanceRest {
           '0',
         ]);
     }
-    const interval = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 }[
-      q.get('interval') ?? '1m'
-    ];
-    if (!interval) throw new BinanceReject(400, -1120, 'Invalid interval.');
-    const limit = Math.min(Number(q.get('limit') ?? 500), 1000);
     const now = Math.floor(Date.now() / interval) * interval;
     const start = q.get('startTime')
       ? Math.ceil(Number(q.get('startTime')) / interval) * interval

@@ -90,3 +90,41 @@ export function btcHourlyCandles(from: number, to: number): number[][] {
   }
   return rows;
 }
+
+/**
+ * BTC/USDT 5m candles, rows as btcHourlyCandles: `rows.slice(from, to)` of the real 2021 file (outages of 15 to 56
+ * intervals, some of them missing half of a 10m bucket; zero-volume bars), or as many generated rows with the same
+ * features: in every 2,000 rows a few zero-volume bars at the previous close, then an outage of 10 intervals that
+ * leaves the 10m bucket it starts in with its first half only and the one it ends in with its second half only.
+ * Generated rows start `from` intervals after 2012-06-01, apart from the hourly ones.
+ */
+export function btcFiveMinuteCandles(from: number, to: number): number[][] {
+  if (haveFixtures) {
+    return (JSON.parse(fixture('ohlcv/binance_spot_BTC_USDT-5m.json')) as number[][]).slice(from, to);
+  }
+  const FIVE = 5 * MINUTE;
+  const random = seeded(from + 5);
+  const rows: number[][] = [];
+  let time = Date.UTC(2012, 5, 1) + from * FIVE;
+  let close = 40_000;
+  let outagePending = false;
+  for (let k = 0; k < to - from; k++) {
+    if (k % 2000 === 0) outagePending = true;
+    // The outage starts once the row before it opens a 10m bucket (one row later at most).
+    if (outagePending && k % 2000 >= 1318 && (time - FIVE) % (2 * FIVE) === 0) {
+      time += 10 * FIVE;
+      outagePending = false;
+    }
+    const open = close;
+    if (k % 2000 >= 1312 && k % 2000 < 1316) {
+      rows.push([time, open, open, open, open, 0]);
+    } else {
+      close = Math.round(open * (1 + (random() - 0.5) * 0.004) * 100) / 100;
+      const high = Math.round(Math.max(open, close) * (1 + random() * 0.001) * 100) / 100;
+      const low = Math.round(Math.min(open, close) * (1 - random() * 0.001) * 100) / 100;
+      rows.push([time, open, high, low, close, Math.round((20 + random() * 200) * 1e6) / 1e6]);
+    }
+    time += FIVE;
+  }
+  return rows;
+}

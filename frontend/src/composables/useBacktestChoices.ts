@@ -1,11 +1,12 @@
 import { computed, ref } from 'vue';
+import { BACKTEST_TIMEFRAME_NAMES } from '@core/candles/backtest-timeframes';
 import { api } from '@/api/client';
 import type { CandleSource } from '@/api/strategies';
 import type { Broker } from '@/api/trading';
 import { useStrategiesStore } from '@/stores/strategies';
 
-/** The timeframes a backtest or a sweep can run on. */
-export const BACKTEST_TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d'];
+/** The timeframes a backtest or a sweep can run on: the server's own list, so the two never differ. */
+export const BACKTEST_TIMEFRAMES: readonly string[] = BACKTEST_TIMEFRAME_NAMES;
 
 /**
  * What the backtest and optimisation forms offer: the user's strategies (the store's list), and the candle sources
