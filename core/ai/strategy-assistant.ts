@@ -1,7 +1,18 @@
 import { UpstreamError } from '../errors';
 import type { ValidationResult } from '../sandbox/validate';
+import { z } from '../validation';
 import type { AiClient, ChatMessage } from './ai-client';
 import { extractCode, repairRequest, strategyRequest } from './strategy-prompt';
+
+/** The body of `POST /api/ai/strategy`: what the user asks for, and the code to start from. */
+export const proposalSchema = z.object({
+  prompt: z
+    .string({ error: 'obligatoire' })
+    .trim()
+    .min(3, { error: 'décrivez la stratégie voulue' })
+    .max(4000, { error: '4000 caractères au plus' }),
+  code: z.string().max(100_000, { error: '100 000 caractères au plus' }).optional(),
+});
 
 export interface StrategyProposal {
   code: string;

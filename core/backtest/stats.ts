@@ -2,6 +2,7 @@ import { decimalFromFloat } from '../decimal';
 import { DEFAULT_AMOUNT_RULES, entryQuantity, sizingOf } from '../engine/sizing';
 import { dailyCloses, maxDrawdown, riskRatios, tradeOutcomes } from '../stats/outcomes';
 import { floatFills } from '../trading/fill-model';
+import type { StrategyError } from '../sandbox/strategy-error';
 import type { CandleColumns } from '../sandbox/strategy-runner';
 import type { SimulatedTrade, SimulationSettings } from './engine';
 
@@ -27,6 +28,11 @@ export interface BacktestStats {
   buyAndHoldPct: number | null;
   candles: number;
 }
+
+/** What a run leaves in `backtest_results.stats`: its figures, sampled equity curve and logs, or its strategy's error. */
+export type StoredBacktestResult =
+  | (BacktestStats & { equity: ReturnType<typeof equityCurve>; logs: string[] })
+  | { error: ReturnType<StrategyError['toJSON']> };
 
 /**
  * Buying with the whole amount at the first close and selling at the last, through the same fill model and the same

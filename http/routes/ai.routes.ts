@@ -2,21 +2,12 @@ import type { Response } from 'express';
 import { Router } from 'express';
 import { AiClient, type AiConnection } from '../../core/ai/ai-client';
 import { activeConnection, connectionForModels, saveAiSettings, toPublicAiSettings } from '../../core/ai/ai-settings';
-import { proposeStrategy } from '../../core/ai/strategy-assistant';
+import { proposalSchema, proposeStrategy } from '../../core/ai/strategy-assistant';
 import { validationLimits } from '../../core/sandbox/limits';
 import { validateInPool } from '../../core/sandbox/sandbox-pool-tasks';
-import { parse, z } from '../../core/validation';
+import { parse } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { currentUser } from '../auth.middleware';
-
-const proposalSchema = z.object({
-  prompt: z
-    .string({ error: 'obligatoire' })
-    .trim()
-    .min(3, { error: 'décrivez la stratégie voulue' })
-    .max(4000, { error: '4000 caractères au plus' }),
-  code: z.string().max(100_000, { error: '100 000 caractères au plus' }).optional(),
-});
 
 /**
  * Aborts the provider call when the browser gives up (closed tab, "Annuler"), and in any case after AI_TIMEOUT_MS

@@ -3,6 +3,7 @@ import { authenticate, changePassword, register, toPublicUser, updatePreferences
 import type { AppDeps } from '../context';
 import { currentUser, requireUser, signIn, signOut } from '../auth.middleware';
 import { csrfToken, loginRateLimit, passwordChangeRateLimit, registerRateLimit } from '../security';
+import type { PasswordChanged, SignedIn, UserReply } from './auth-views';
 
 /** Sign-in, sign-out, registration, password and display preferences. */
 export function authRoutes(deps: AppDeps): Router {
@@ -16,14 +17,14 @@ export function authRoutes(deps: AppDeps): Router {
   router.post('/register', registerRateLimit(config, deps.redis), async (req, res) => {
     const user = await register(req.body, { paperStartingUsdt: config.PAPER_STARTING_BALANCE_USDT });
     await signIn(req, user.id);
-    res.status(201).json({ user: toPublicUser(user), csrfToken: csrfToken(config, req, res) });
+    res.status(201).json({ user: toPublicUser(user), csrfToken: csrfToken(config, req, res) } satisfies SignedIn);
   });
 
   router.post('/login', loginRateLimit(config, deps.redis), async (req, res) => {
     const user = await authenticate(req.body);
     await signIn(req, user.id);
     req.log?.info({ userId: user.id }, 'login');
-    res.json({ user: toPublicUser(user), csrfToken: csrfToken(config, req, res) });
+    res.json({ user: toPublicUser(user), csrfToken: csrfToken(config, req, res) } satisfies SignedIn);
   });
 
   router.post('/logout', async (req, res) => {
@@ -32,7 +33,7 @@ export function authRoutes(deps: AppDeps): Router {
   });
 
   router.get('/me', requireUser, (_req, res) => {
-    res.json({ user: toPublicUser(currentUser(res)) });
+    res.json({ user: toPublicUser(currentUser(res)) } satisfies UserReply);
   });
 
   router.post('/password', requireUser, passwordChangeRateLimit(config, deps.redis), async (req, res) => {
@@ -46,7 +47,7 @@ export function authRoutes(deps: AppDeps): Router {
     await deps.publisher.endSessions(rows.map((row) => row.sid));
     // This browser goes on in a new session, so that a copy of its old cookie is worthless too.
     await signIn(req, user.id);
-    res.json({ csrfToken: csrfToken(config, req, res) });
+    res.json({ csrfToken: csrfToken(config, req, res) } satisfies PasswordChanged);
   });
 
   router.put('/preferences', requireUser, async (req, res) => {
@@ -57,7 +58,7 @@ export function authRoutes(deps: AppDeps): Router {
       { theme: publicUser.theme, displayTimezone: publicUser.displayTimezone, language: publicUser.language },
       { userId: user.id },
     );
-    res.json({ user: publicUser });
+    res.json({ user: publicUser } satisfies UserReply);
   });
 
   return router;

@@ -1,13 +1,9 @@
 import { BACKTEST_TIMEFRAME_NAMES, BACKTEST_TIMEFRAMES, type BacktestTimeframe } from '../../core/candles/history';
-import type { Strategy } from '../../core/db/models';
 import { ValidationError } from '../../core/errors';
-import { validationLimits } from '../../core/sandbox/limits';
-import { paramsInPool } from '../../core/sandbox/sandbox-pool-tasks';
-import { StrategyError } from '../../core/sandbox/strategy-error';
-import { checkParamValues, type ParamSpecs, type ParamValues } from '../../core/sandbox/strategy-params';
 import { decimalField, isoInstant, z } from '../../core/validation';
-import type { AppDeps } from '../context';
 import { idField } from '../params';
+
+// Free of Express and the sandbox: the web app takes its request types from these schemas (types only).
 
 const fraction = (max: number) => decimalField().refine((v) => Number(v) <= max, { error: `au plus ${max}` });
 
@@ -55,32 +51,20 @@ export const paramValuesField = z
   .record(z.string().max(40), paramNumber, { error: 'objet { nom: valeur } attendu' })
   .refine((v) => Object.keys(v).length <= 20, { error: '20 paramètres au plus' });
 
+/** The body of `POST /api/backtests`. */
+export const backtestSchema = z
+  .object({
+    ...backtestFields,
+    brokerId: idField('broker attendu').nullable().optional(),
+    params: paramValuesField.optional(),
+  })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { error: 'doit être après la date de début', path: ['to'] });
+
 const MAX_CANDLES = 2_000_000;
 
 /** One run reads its whole period at once: refused past MAX_CANDLES candles, naming the end date. */
 export function checkCandleCount(timeframe: BacktestTimeframe, from: number, to: number, field = 'to'): void {
   if ((to - from) / BACKTEST_TIMEFRAMES[timeframe] > MAX_CANDLES) {
     throw new ValidationError(`Fin : ${MAX_CANDLES.toLocaleString('fr-FR')} bougies au plus par backtest`, field);
-  }
-}
-
-/** What the strategy declares in `static params`, read in the sandbox; a strategy that does not compile is named. */
-export async function declaredParams(deps: AppDeps, strategy: Strategy): Promise<ParamSpecs> {
-  try {
-    return await paramsInPool(deps.sandbox!, `user:${strategy.user_id}`, strategy.code, validationLimits(deps.config));
-  } catch (error) {
-    if (error instanceof StrategyError) throw new ValidationError(`Stratégie : ${error.message}`, 'strategyId');
-    throw error;
-  }
-}
-
-/** The values asked for a run, checked against the strategy's declarations (unknown names refused). */
-export async function checkStrategyParams(deps: AppDeps, strategy: Strategy, values: ParamValues): Promise<void> {
-  const specs = await declaredParams(deps, strategy);
-  try {
-    checkParamValues(specs, values);
-  } catch (error) {
-    if (error instanceof StrategyError) throw new ValidationError(error.message, 'params');
-    throw error;
   }
 }

@@ -4,58 +4,25 @@ import { unpackEquity } from '../../core/backtest/equity-store';
 import { backtestCancelKey, requestBacktest } from '../../actors/backtest/backtest.actor';
 import { loadColumns, type BacktestTimeframe } from '../../core/candles/history';
 import { candleStoreKey } from '../../core/candles/candle-sources';
-import { BacktestResult, Broker, Strategy } from '../../core/db/models';
-import { decimalFromFloat, trimDecimal, trimNullableDecimal } from '../../core/decimal';
+import { BacktestResult, Broker, Strategy, type BacktestTrade } from '../../core/db/models';
+import { decimalFromFloat } from '../../core/decimal';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
-import { parse, z } from '../../core/validation';
+import { parse } from '../../core/validation';
 import { tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
-import { idField, idParam } from '../params';
+import { idParam } from '../params';
+import { BACKTEST_LABELS, backtestSchema, checkCandleCount } from './backtest-fields';
 import {
-  BACKTEST_LABELS,
-  backtestFields,
-  checkCandleCount,
-  checkStrategyParams,
-  paramValuesField,
-} from './backtest-fields';
-
-const backtestSchema = z
-  .object({
-    ...backtestFields,
-    brokerId: idField('broker attendu').nullable().optional(),
-    params: paramValuesField.optional(),
-  })
-  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { error: 'doit être après la date de début', path: ['to'] });
+  backtestSummary,
+  backtestTradeView,
+  type BacktestBars,
+  type BacktestDetailView,
+  type BacktestQueued,
+} from './backtest-views';
+import { checkStrategyParams } from './declared-params';
 
 const NOT_FOUND = 'Backtest introuvable';
 const CHART_BARS = 3000;
-
-function summary(b: BacktestResult, strategyName?: string | null) {
-  return {
-    id: b.id,
-    strategyId: b.strategy_id,
-    strategyName: strategyName ?? null,
-    source: b.source,
-    symbol: b.symbol,
-    timeframe: b.timeframe,
-    from: new Date(b.start_date).toISOString(),
-    to: new Date(b.end_date).toISOString(),
-    initialAmount: trimDecimal(b.initial_amount),
-    finalAmount: trimNullableDecimal(b.final_amount),
-    fee: trimDecimal(b.fee),
-    slippage: trimDecimal(b.slippage),
-    fill: b.fill,
-    market: b.market,
-    status: b.status,
-    progress: b.progress,
-    stoppedPhase: b.stopped_phase,
-    error: b.error_message,
-    totalTrades: b.total_trades,
-    params: b.params,
-    createdAt: new Date(b.created_at).toISOString(),
-    finishedAt: b.finished_at ? new Date(b.finished_at).toISOString() : null,
-  };
-}
 
 /** Backtests: one row per run, the run itself on a worker (`backtest` queue). Scoped by the signed-in user. */
 export function backtestsRoutes(deps: AppDeps): Router {
@@ -72,7 +39,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
       .withGraphJoined('strategy')
       .orderBy('backtest_results.created_at', 'desc')
       .limit(100);
-    res.json(rows.map((b) => summary(b, (b as BacktestResult & { strategy?: Strategy }).strategy?.name)));
+    res.json(rows.map((b) => backtestSummary(b, (b as BacktestResult & { strategy?: Strategy }).strategy?.name)));
   });
 
   router.post('/', async (req, res) => {
@@ -109,29 +76,22 @@ export function backtestsRoutes(deps: AppDeps): Router {
       progress: 0,
     });
     await requestBacktest(queue(), row.id);
-    res.status(201).json({ id: row.id });
+    res.status(201).json({ id: row.id } satisfies BacktestQueued);
   });
 
   router.get('/:id', async (req, res) => {
     const b = await tenant(res).find(BacktestResult, idOf(req.params.id), NOT_FOUND);
     const strategy = b.strategy_id ? await tenant(res).query(Strategy).findById(b.strategy_id) : null;
-    const trades = await deps.db('backtest_trades').where({ backtest_id: b.id }).orderBy('entry_time').limit(50_000);
+    const trades: BacktestTrade[] = await deps
+      .db('backtest_trades')
+      .where({ backtest_id: b.id })
+      .orderBy('entry_time')
+      .limit(50_000);
     res.json({
-      ...summary(b, strategy?.name),
+      ...backtestSummary(b, strategy?.name),
       result: b.stats,
-      trades: trades.map((t) => ({
-        side: t.side,
-        entryTime: new Date(t.entry_time).toISOString(),
-        exitTime: t.exit_time ? new Date(t.exit_time).toISOString() : null,
-        entryPrice: trimDecimal(t.entry_price),
-        exitPrice: trimNullableDecimal(t.exit_price),
-        quantity: trimDecimal(t.quantity),
-        fees: trimDecimal(t.fees),
-        pnl: trimNullableDecimal(t.pnl),
-        balanceAfter: trimNullableDecimal(t.balance_after),
-        exitReason: t.exit_reason,
-      })),
-    });
+      trades: trades.map(backtestTradeView),
+    } satisfies BacktestDetailView);
   });
 
   /** The equity at every candle of a completed run (the result's curve is sampled): JSON pairs, or CSV to download. */
@@ -176,7 +136,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
       }
       bars.push([c.time[i], c.open[i], high, low, c.close[end - 1]]);
     }
-    res.json({ candlesPerBar: per, bars });
+    res.json({ candlesPerBar: per, bars } satisfies BacktestBars);
   });
 
   router.post('/:id/cancel', async (req, res) => {
@@ -191,7 +151,7 @@ export function backtestsRoutes(deps: AppDeps): Router {
       await job.remove();
       await tenant(res).update(BacktestResult, b.id, { status: 'cancelled', finished_at: new Date() }, NOT_FOUND);
     }
-    res.status(202).json({ id: b.id });
+    res.status(202).json({ id: b.id } satisfies BacktestQueued);
   });
 
   router.delete('/:id', async (req, res) => {

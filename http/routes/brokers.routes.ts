@@ -14,11 +14,19 @@ import { ConflictError, ValidationError } from '../../core/errors';
 import { exchangeCatalog, findExchange, PAPER } from '../../core/exchanges/catalog';
 import { CREDENTIAL_LABELS } from '../../core/exchanges/credential-labels';
 import { marketsExchangeOf } from '../../core/exchanges/markets';
-import { parse, z } from '../../core/validation';
+import { parse } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { refuseWhileOpen } from '../../core/live/activations';
 import { currentUser, requireUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
+import { brokerCreateSchema, brokerUpdateSchema } from './broker-fields';
+import {
+  brokerView,
+  type BrokerBalance,
+  type BrokerSaved,
+  type ExchangeChoice,
+  type MarketsReload,
+} from './broker-views';
 
 const NOT_FOUND = 'Broker introuvable';
 const MAX_BROKERS_PER_USER = 20;
@@ -30,33 +38,6 @@ const LABELS: Record<string, string> = {
   isDefault: 'Broker par défaut',
   isActive: 'Actif',
 };
-
-const fields = {
-  name: z
-    .string({ error: 'obligatoire' })
-    .trim()
-    .min(1, { error: 'obligatoire' })
-    .max(100, { error: '100 caractères au plus' }),
-  credentials: z.record(z.string(), z.string().trim().max(4000)),
-  isTestnet: z.boolean({ error: 'vrai ou faux' }),
-  isDefault: z.boolean({ error: 'vrai ou faux' }),
-  isActive: z.boolean({ error: 'vrai ou faux' }),
-};
-const createSchema = z.object({
-  name: fields.name,
-  exchange: z.string({ error: 'obligatoire' }).min(1, { error: 'obligatoire' }),
-  credentials: fields.credentials.default({}),
-  isTestnet: fields.isTestnet.default(false),
-  isDefault: fields.isDefault.default(false),
-  isActive: fields.isActive.default(true),
-});
-const updateSchema = z.object({
-  name: fields.name.optional(),
-  credentials: fields.credentials.optional(),
-  isTestnet: fields.isTestnet.optional(),
-  isDefault: fields.isDefault.optional(),
-  isActive: fields.isActive.optional(),
-});
 
 /** Only the fields the exchange requires, all filled; the testnet switch only where a sandbox exists. */
 function checkExchangeInput(exchangeId: string, credentials: Credentials | undefined, isTestnet: boolean | undefined) {
@@ -86,21 +67,6 @@ function checkExchangeInput(exchangeId: string, credentials: Credentials | undef
   return exchange;
 }
 
-function toJson(b: Broker) {
-  return {
-    id: b.id,
-    name: b.name,
-    exchange: b.exchange,
-    exchangeName: findExchange(b.exchange)?.name ?? b.exchange,
-    credentialsHint: b.credentials_hint,
-    isDefault: b.is_default,
-    isTestnet: b.is_testnet,
-    isActive: b.is_active,
-    validatedAt: b.validated_at,
-    createdAt: b.created_at,
-  };
-}
-
 async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
@@ -117,7 +83,7 @@ export function exchangesRoutes(): Router {
   router.use(requireUser);
   router.get('/', (_req, res) => {
     res.json(
-      exchangeCatalog().map(({ id, name, requiredCredentials, sandbox }) => ({
+      exchangeCatalog().map(({ id, name, requiredCredentials, sandbox }): ExchangeChoice => ({
         id,
         name,
         requiredCredentials,
@@ -151,11 +117,11 @@ export function brokersRoutes(deps: AppDeps): Router {
 
   router.get('/', async (_req, res) => {
     const rows = await tenant(res).query(Broker).orderBy('name');
-    res.json(rows.map(toJson));
+    res.json(rows.map(brokerView));
   });
 
   router.post('/', async (req, res) => {
-    const data = parse(createSchema, req.body, LABELS);
+    const data = parse(brokerCreateSchema, req.body, LABELS);
     const exchange = checkExchangeInput(data.exchange, data.credentials, data.isTestnet);
     const user = currentUser(res);
     // Each broker costs a worker and Redis connections in every process: a bound per user keeps that finite.
@@ -191,16 +157,19 @@ export function brokersRoutes(deps: AppDeps): Router {
     }
     await tenant(res).update(Broker, row.id, { validated_at: new Date() }, NOT_FOUND);
     if (data.isDefault) await makeDefault(user.id, row.id);
-    res.status(201).json({ broker: toJson(await tenant(res).find(Broker, row.id, NOT_FOUND)), balance: lines });
+    res.status(201).json({
+      broker: brokerView(await tenant(res).find(Broker, row.id, NOT_FOUND)),
+      balance: lines,
+    } satisfies BrokerSaved);
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(toJson(await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND)));
+    res.json(brokerView(await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND)));
   });
 
   router.put('/:id', async (req, res) => {
     const id = idParam(req.params.id, NOT_FOUND);
-    const data = parse(updateSchema, req.body, LABELS);
+    const data = parse(brokerUpdateSchema, req.body, LABELS);
     const current = await tenant(res).find(Broker, id, NOT_FOUND);
     const user = currentUser(res);
     // A field left empty keeps its stored value: changing the secret alone needs no API key typed again.
@@ -248,7 +217,10 @@ export function brokersRoutes(deps: AppDeps): Router {
       await tenant(res).update(Broker, id, { validated_at: new Date() }, NOT_FOUND);
     }
     if (data.isDefault) await makeDefault(user.id, id);
-    res.json({ broker: toJson(await tenant(res).find(Broker, id, NOT_FOUND)), ...(lines ? { balance: lines } : {}) });
+    res.json({
+      broker: brokerView(await tenant(res).find(Broker, id, NOT_FOUND)),
+      ...(lines ? { balance: lines } : {}),
+    } satisfies BrokerSaved);
   });
 
   router.delete('/:id', async (req, res) => {
@@ -263,14 +235,14 @@ export function brokersRoutes(deps: AppDeps): Router {
     const broker = await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
     const lines = await balance(broker.id);
     await tenant(res).update(Broker, broker.id, { validated_at: new Date() }, NOT_FOUND);
-    res.json({ balance: lines });
+    res.json({ balance: lines } satisfies BrokerBalance);
   });
 
   router.post('/:id/markets', async (req, res) => {
     const broker = await tenant(res).find(Broker, idParam(req.params.id, NOT_FOUND), NOT_FOUND);
     const exchange = marketsExchangeOf(broker.exchange, deps.config.PAPER_PRICE_SOURCE);
     const jobId = await requestMarkets(deps.marketsQueue!, exchange);
-    res.status(202).json({ exchange, jobId });
+    res.status(202).json({ exchange, jobId } satisfies MarketsReload);
   });
 
   return router;

@@ -3,10 +3,12 @@ import { findByUsername, toPublicUser } from '../../core/auth/users.service';
 import { DebugMode } from '../../core/db/models';
 import { ForbiddenError, NotFoundError } from '../../core/errors';
 import { debugModeActive } from '../../core/status';
-import { parse, z } from '../../core/validation';
+import { parse } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { signIn } from '../auth.middleware';
 import { csrfToken } from '../security';
+import type { DebugState, DebugSwitched } from './auth-views';
+import { debugSwitchSchema } from './debug-fields';
 
 export const DEBUG_USERNAME = 'dev';
 
@@ -21,7 +23,7 @@ export function debugRoutes(deps: AppDeps): Router {
   const available = deps.config.DEBUG_ARISTOBOT;
 
   router.get('/', async (_req, res) => {
-    res.json({ available, active: available && (await debugModeActive(deps.db)) });
+    res.json({ available, active: available && (await debugModeActive(deps.db)) } satisfies DebugState);
   });
 
   router.post('/', async (req, res) => {
@@ -31,18 +33,23 @@ export function debugRoutes(deps: AppDeps): Router {
         'DEBUG_UNAVAILABLE',
       );
     }
-    const { active } = parse(z.object({ active: z.boolean() }), req.body, { active: 'Mode développement' });
+    const { active } = parse(debugSwitchSchema, req.body, { active: 'Mode développement' });
     if (!active) {
       await DebugMode.query().findById(1).patch({ is_active: false });
       await deps.publisher.publish('status:changed', { reason: 'debug' }, 'all');
-      return res.json({ available, active: false });
+      return res.json({ available, active: false } satisfies DebugSwitched);
     }
     const dev = await findByUsername(DEBUG_USERNAME);
     if (!dev) throw new NotFoundError("L'utilisateur « dev » n'existe pas : lancez npm run init", 'DEBUG_USER_MISSING');
     await DebugMode.query().findById(1).patch({ is_active: true });
     await signIn(req, dev.id);
     await deps.publisher.publish('status:changed', { reason: 'debug' }, 'all');
-    res.json({ available, active: true, user: toPublicUser(dev), csrfToken: csrfToken(deps.config, req, res) });
+    res.json({
+      available,
+      active: true,
+      user: toPublicUser(dev),
+      csrfToken: csrfToken(deps.config, req, res),
+    } satisfies DebugSwitched);
   });
 
   return router;

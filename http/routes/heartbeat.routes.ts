@@ -8,6 +8,7 @@ import { instantInRange, INSTANT_RANGE_MESSAGE, parse, z } from '../../core/vali
 import { TIMEFRAMES, type Timeframe } from '../../queues/names';
 import type { AppDeps } from '../context';
 import { requireUser } from '../auth.middleware';
+import type { HeartbeatHistory, HeartbeatStatus } from './status-views';
 
 const FEED_LOST = 'Connexion au flux Binance perdue (le détail est dans le journal du heartbeat)';
 const timeframe = z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` });
@@ -92,7 +93,7 @@ export function heartbeatRoutes(deps: AppDeps): Router {
         createdAt: a.created_at,
       })),
       timeframes: TIMEFRAMES,
-    });
+    } satisfies HeartbeatStatus);
   });
 
   router.get('/history', async (req, res) => {
@@ -115,7 +116,7 @@ export function heartbeatRoutes(deps: AppDeps): Router {
         receivedAt: r.received_at.getTime(),
         backfilled: r.backfilled,
       })),
-    });
+    } satisfies HeartbeatHistory);
   });
 
   router.get('/candles', async (req, res) => {

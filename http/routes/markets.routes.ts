@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { findExchange } from '../../core/exchanges/catalog';
 import { marketsExchangeOf } from '../../core/exchanges/markets';
-import { trimNullableDecimal } from '../../core/decimal';
 import { parse, z } from '../../core/validation';
 import type { AppDeps } from '../context';
 import { requireUser } from '../auth.middleware';
+import { symbolItem, type MarketsStatus, type SymbolPage, type SymbolRow } from './market-views';
 
 const symbolsQuery = z.object({
   exchange: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(64),
@@ -26,20 +26,6 @@ const LABELS = {
   page: 'Page',
   pageSize: 'Taille de page',
 };
-
-interface SymbolRow {
-  symbol: string;
-  base: string;
-  quote: string;
-  active: boolean;
-  min_amount: string | null;
-  min_cost: string | null;
-  amount_precision: string | null;
-  price_precision: string | null;
-  taker_fee: string | null;
-}
-
-const text = trimNullableDecimal;
 
 /** `GET /api/symbols`: the markets stored for an exchange, searched, filtered by quote and paged. */
 export function symbolsRoutes(deps: AppDeps): Router {
@@ -72,18 +58,8 @@ export function symbolsRoutes(deps: AppDeps): Router {
       total: Number(count),
       page: query.page,
       pageSize: query.pageSize,
-      items: rows.map((r) => ({
-        symbol: r.symbol,
-        base: r.base,
-        quote: r.quote,
-        active: r.active,
-        minAmount: text(r.min_amount),
-        minCost: text(r.min_cost),
-        amountStep: text(r.amount_precision),
-        priceStep: text(r.price_precision),
-        takerFee: text(r.taker_fee),
-      })),
-    });
+      items: rows.map(symbolItem),
+    } satisfies SymbolPage);
   });
   return router;
 }
@@ -111,7 +87,7 @@ export function marketsRoutes(deps: AppDeps): Router {
       loading: jobs
         .filter(Boolean)
         .map((job) => ({ exchange: String(job.data.exchange), percent: Number(job.progress) || 0 })),
-    });
+    } satisfies MarketsStatus);
   });
   return router;
 }

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Broker } from '../../core/db/models';
 import { ValidationError } from '../../core/errors';
 import { pnlSeries, summarizeByOrigin } from '../../core/stats/groups';
-import { originLabels, type OriginLabel } from '../../core/stats/origin-labels';
+import { originLabels } from '../../core/stats/origin-labels';
 import type { RoundTrip } from '../../core/stats/round-trips';
 import { statsCacheFor } from '../../core/stats/stats-cache';
 import { dailyCloses, riskRatios } from '../../core/stats/outcomes';
@@ -14,6 +14,15 @@ import { isoInstant, parse, z } from '../../core/validation';
 import { currentUser, tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
 import { idField } from '../params';
+import {
+  tripView,
+  type BalanceReply,
+  type OriginRowsReply,
+  type PnlReply,
+  type RoundTripView,
+  type SummaryReply,
+  type TripsReply,
+} from './stats-views';
 
 const SOURCES = ['manual', 'strategy', 'webhook'] as const;
 const periodQuery = z.object({
@@ -33,26 +42,7 @@ const periodQuery = z.object({
 const CHART_POINTS = 2000;
 const LABELS = { brokerId: 'Broker', from: 'Début', to: 'Fin', source: 'Origine', origin: 'Origine', limit: 'Nombre' };
 
-/** Round trips of the CSV export and of the rows' trade lists, as the page shows them. */
-function tripView(trip: RoundTrip, label: OriginLabel | undefined, brokerNames: Map<number, string>) {
-  return {
-    origin: trip.origin,
-    originLabel: label?.label ?? trip.origin,
-    brokerId: trip.brokerId,
-    broker: brokerNames.get(trip.brokerId) ?? '',
-    symbol: trip.symbol,
-    side: trip.side,
-    quantity: trip.quantity,
-    entryTime: new Date(trip.entryTime).toISOString(),
-    entryPrice: trip.entryPrice,
-    exitTime: new Date(trip.exitTime).toISOString(),
-    exitPrice: trip.exitPrice,
-    fees: trip.fees,
-    realizedPnl: trip.realizedPnl,
-  };
-}
-
-const CSV_COLUMNS: [keyof ReturnType<typeof tripView>, string][] = [
+const CSV_COLUMNS: [keyof RoundTripView, string][] = [
   ['exitTime', 'Clôture (UTC)'],
   ['entryTime', 'Ouverture (UTC)'],
   ['broker', 'Broker'],
@@ -100,7 +90,11 @@ export function statsRoutes(deps: AppDeps): Router {
   router.get('/balance', async (req, res) => {
     const { query, from, to, userId } = await bounds(req, res);
     const history = historyBetween(await cache.balance(userId, query.brokerId), from, to);
-    res.json({ currency: SUMMARY_CURRENCY, ...history, points: thinPoints(history.points, CHART_POINTS) });
+    res.json({
+      currency: SUMMARY_CURRENCY,
+      ...history,
+      points: thinPoints(history.points, CHART_POINTS),
+    } satisfies BalanceReply);
   });
 
   async function labelled(userId: number, origins: string[]) {
@@ -115,7 +109,7 @@ export function statsRoutes(deps: AppDeps): Router {
       ...summarize(matched.roundTrips, from, to, { open: matched.open, firstFill: fills[0]?.time }),
       ...(query.source ? { sharpe: null, sortino: null } : await balanceRatios(userId, query.brokerId, from, to)),
       unvaluedFees: matched.unvaluedFees.length,
-    });
+    } satisfies SummaryReply);
   });
 
   /**
@@ -144,7 +138,7 @@ export function statsRoutes(deps: AppDeps): Router {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       rows: rows.map((row) => ({ ...row, ...labels.get(row.origin)! })),
-    });
+    } satisfies OriginRowsReply);
   }
 
   router.get('/by-strategy', (req, res) => byOrigin(req, res, ['strategy', 'manual']));
@@ -160,7 +154,7 @@ export function statsRoutes(deps: AppDeps): Router {
     res.json({
       days: series.days,
       cumulative: series.cumulative.map((c) => ({ ...c, label: labels.get(c.origin)!.label })),
-    });
+    } satisfies PnlReply);
   });
 
   async function tripViews(req: Request, res: Response) {
@@ -183,7 +177,7 @@ export function statsRoutes(deps: AppDeps): Router {
   /** The round trips closed in the period, newest first, `limit` of them; `total` says how many there are. */
   router.get('/trades', async (req, res) => {
     const { query, trips, view } = await tripViews(req, res);
-    res.json({ total: trips.length, trades: trips.slice(0, query.limit).map(view) });
+    res.json({ total: trips.length, trades: trips.slice(0, query.limit).map(view) } satisfies TripsReply);
   });
 
   /** Every round trip closed in the period, as a spreadsheet reads it (UTC times, decimal points, a BOM for Excel). */

@@ -2,45 +2,21 @@ import { isUniqueViolation } from '../../core/db/errors';
 import { Router } from 'express';
 import { Strategy } from '../../core/db/models';
 import { ConflictError } from '../../core/errors';
-import { parse, z } from '../../core/validation';
+import { parse } from '../../core/validation';
 import { validationLimits } from '../../core/sandbox/limits';
 import { validateInPool } from '../../core/sandbox/sandbox-pool-tasks';
-import { TIMEFRAMES } from '../../queues/names';
 import type { AppDeps } from '../context';
-import { declaredParams } from './backtest-fields';
+import { declaredParams } from './declared-params';
+import { strategyCodeSchema, strategySchema } from './strategy-fields';
+import { strategyView } from './strategy-views';
 import { refuseWhileOpen } from '../../core/live/activations';
 import { currentUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
 
-const strategySchema = z.object({
-  name: z
-    .string({ error: 'obligatoire' })
-    .trim()
-    .min(1, { error: 'obligatoire' })
-    .max(100, { error: '100 caractères au plus' }),
-  description: z.string().max(2000, { error: '2000 caractères au plus' }).default(''),
-  timeframe: z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` }),
-  code: z
-    .string({ error: 'obligatoire' })
-    .max(100_000, { error: '100 000 caractères au plus' })
-    .refine((code) => code.trim() !== '', { error: 'obligatoire' }),
-});
 const LABELS = { name: 'Nom', description: 'Description', timeframe: 'Unité de temps', code: 'Code' };
 const NOT_FOUND = 'Stratégie introuvable';
 
 const idOf = (raw: string) => idParam(raw, NOT_FOUND);
-
-function toJson(s: Strategy) {
-  return {
-    id: s.id,
-    name: s.name,
-    description: s.description,
-    timeframe: s.timeframe,
-    code: s.code,
-    createdAt: new Date(s.created_at).toISOString(),
-    updatedAt: new Date(s.updated_at).toISOString(),
-  };
-}
 
 async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
   try {
@@ -64,23 +40,23 @@ export function strategiesRoutes(deps: AppDeps): Router {
    * 200 with `ok: false` and the line on error, 429 when the user or the pool has too many waiting.
    */
   router.post('/validate', async (req, res) => {
-    const { code } = parse(z.object({ code: strategySchema.shape.code }), req.body, LABELS);
+    const { code } = parse(strategyCodeSchema, req.body, LABELS);
     res.json(await validateInPool(sandbox, `user:${currentUser(res).id}`, code, limits));
   });
 
   router.get('/', async (_req, res) => {
     const rows = await tenant(res).query(Strategy).orderBy('name');
-    res.json(rows.map(toJson));
+    res.json(rows.map(strategyView));
   });
 
   router.post('/', async (req, res) => {
     const data = parse(strategySchema, req.body, LABELS);
     const row = await uniqueName(() => tenant(res).insert(Strategy, data));
-    res.status(201).json(toJson(row));
+    res.status(201).json(strategyView(row));
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(toJson(await tenant(res).find(Strategy, idOf(req.params.id), NOT_FOUND)));
+    res.json(strategyView(await tenant(res).find(Strategy, idOf(req.params.id), NOT_FOUND)));
   });
 
   /** What the strategy declares in `static params` (the backtest form's values, the Optimisation's ranges). */
@@ -93,7 +69,7 @@ export function strategiesRoutes(deps: AppDeps): Router {
     const id = idOf(req.params.id);
     const data = parse(strategySchema, req.body, LABELS);
     const row = await uniqueName(() => tenant(res).update(Strategy, id, data, NOT_FOUND));
-    res.json(toJson(row));
+    res.json(strategyView(row));
   });
 
   router.delete('/:id', async (req, res) => {

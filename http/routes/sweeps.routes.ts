@@ -3,51 +3,17 @@ import { Router } from 'express';
 import { phaseCounts, sweepCancelKey } from '../../actors/sweep/sweep-progress';
 import { candleStoreKey } from '../../core/candles/candle-sources';
 import { Strategy, Sweep } from '../../core/db/models';
-import { trimDecimal, trimNullableDecimal } from '../../core/decimal';
 import { ConflictError, ValidationError } from '../../core/errors';
-import { combinations, MAX_RUNS, parseConstraint, type Grid } from '../../core/sweeps/grid';
-import { RANK_NAMES } from '../../core/sweeps/ranking';
-import { isoInstant, parse, z } from '../../core/validation';
+import { combinations, parseConstraint, type Grid } from '../../core/sweeps/grid';
+import { parse } from '../../core/validation';
 import { requestSweep } from '../../queues/sweep-jobs';
 import { tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
 import { idParam } from '../params';
-import { BACKTEST_LABELS, backtestFields, checkCandleCount, declaredParams, paramNumber } from './backtest-fields';
-
-const range = z.union(
-  [
-    z.object({ min: paramNumber, max: paramNumber, step: paramNumber }, { error: '{ min, max, step } attendu' }),
-    z.array(paramNumber, { error: 'liste de nombres attendue' }).min(1, { error: 'au moins une valeur' }).max(1000),
-  ],
-  { error: '{ min, max, step } ou une liste de valeurs attendu' },
-);
-
-const period = (b: { from: string; to: string }) => Date.parse(b.from) < Date.parse(b.to);
-
-const sweepSchema = z
-  .object({
-    ...backtestFields,
-    params: z
-      .record(z.string().max(40), range, { error: 'objet { nom: { min, max, step } } attendu' })
-      .refine((p) => Object.keys(p).length <= 20, { error: '20 paramètres au plus' }),
-    maxRuns: z.number({ error: 'nombre attendu' }).int({ error: 'entier attendu' }).min(1).max(MAX_RUNS).default(100),
-    rankBy: z.enum(RANK_NAMES, { error: `un de ${RANK_NAMES.join(', ')}` }).default('finalAmount'),
-    constraints: z.array(z.string().max(100), { error: 'liste attendue' }).max(10).default([]),
-    outOfSample: z
-      .object({ from: isoInstant, to: isoInstant }, { error: '{ from, to } attendu' })
-      .refine(period, { error: 'la fin doit être après le début', path: ['to'] })
-      .nullable()
-      .optional(),
-    outOfSampleTop: z.number({ error: 'nombre attendu' }).int({ error: 'entier attendu' }).min(1).max(20).default(5),
-  })
-  .refine(period, { error: 'doit être après la date de début', path: ['to'] })
-  .refine(
-    (b) =>
-      !b.outOfSample ||
-      Date.parse(b.outOfSample.to) <= Date.parse(b.from) ||
-      Date.parse(b.outOfSample.from) >= Date.parse(b.to),
-    { error: 'ne doit pas chevaucher la période d’optimisation', path: ['outOfSample', 'from'] },
-  );
+import { BACKTEST_LABELS, checkCandleCount } from './backtest-fields';
+import { declaredParams } from './declared-params';
+import { sweepSchema } from './sweep-fields';
+import { sweepRunView, sweepSummary, type SweepDetailView, type SweepQueued, type SweepRunRow } from './sweep-views';
 
 const LABELS = {
   ...BACKTEST_LABELS,
@@ -63,52 +29,6 @@ const LABELS = {
 const NOT_FOUND = 'Optimisation introuvable';
 const ACTIVE = ['queued', 'loading', 'running'];
 const MAX_ACTIVE = 2;
-/** The figures of each run the page shows (the rest of a run's statistics stay in its row). */
-const FIGURES = [
-  'finalAmount',
-  'totalPnlPct',
-  'totalTrades',
-  'winRate',
-  'maxDrawdownPct',
-  'sharpe',
-  'sortino',
-  'profitFactor',
-  'exposurePct',
-];
-
-function summary(s: Sweep, strategyName: string | null | undefined) {
-  return {
-    id: s.id,
-    strategyId: s.strategy_id,
-    strategyName: strategyName ?? null,
-    source: s.source,
-    symbol: s.symbol,
-    timeframe: s.timeframe,
-    from: new Date(s.start_date).toISOString(),
-    to: new Date(s.end_date).toISOString(),
-    outOfSample: s.oos_start
-      ? { from: new Date(s.oos_start).toISOString(), to: new Date(s.oos_end!).toISOString() }
-      : null,
-    outOfSampleTop: s.oos_top,
-    initialAmount: trimDecimal(s.initial_amount),
-    fee: trimDecimal(s.fee),
-    slippage: trimDecimal(s.slippage),
-    fill: s.fill,
-    market: s.market,
-    params: s.grid,
-    constraints: s.constraints,
-    maxRuns: s.max_runs,
-    combinations: s.combinations,
-    rankBy: s.rank_by,
-    status: s.status,
-    phase: s.phase,
-    error: s.error_message,
-    createdAt: new Date(s.created_at).toISOString(),
-    startedAt: s.started_at ? new Date(s.started_at).toISOString() : null,
-    finishedAt: s.finished_at ? new Date(s.finished_at).toISOString() : null,
-  };
-}
-
 /** The seed of a sweep's sample: the same request samples the same combinations. */
 const seedOf = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest().readUInt32BE(0);
 
@@ -127,7 +47,7 @@ export function sweepsRoutes(deps: AppDeps): Router {
       .withGraphJoined('strategy')
       .orderBy('sweeps.created_at', 'desc')
       .limit(100);
-    res.json(rows.map((s) => summary(s, (s as Sweep & { strategy?: Strategy }).strategy?.name)));
+    res.json(rows.map((s) => sweepSummary(s, (s as Sweep & { strategy?: Strategy }).strategy?.name)));
   });
 
   router.post('/', async (req, res) => {
@@ -188,37 +108,26 @@ export function sweepsRoutes(deps: AppDeps): Router {
       return sweepId;
     });
     await requestSweep(queue(), id);
-    res.status(201).json({ id, runs: runs.length, combinations: total });
+    res.status(201).json({ id, runs: runs.length, combinations: total } satisfies SweepQueued);
   });
 
   router.get('/:id', async (req, res) => {
     const s = await tenant(res).find(Sweep, idOf(req.params.id), NOT_FOUND);
     const strategy = s.strategy_id ? await tenant(res).query(Strategy).findById(s.strategy_id) : null;
-    const runs = await deps.db('sweep_runs').where({ sweep_id: s.id }).orderBy(['phase', 'index']);
+    const runs: SweepRunRow[] = await deps.db('sweep_runs').where({ sweep_id: s.id }).orderBy(['phase', 'index']);
     const counts = await phaseCounts(deps.db, s.id, s.phase);
     const elapsed = s.started_at ? (s.finished_at ?? new Date()).getTime() - new Date(s.started_at).getTime() : 0;
     const allDone = runs.filter((r) => r.status !== 'queued').length;
     const left = runs.length - allDone + (s.phase === 'in' ? s.oos_top : 0);
     res.json({
-      ...summary(s, strategy?.name),
+      ...sweepSummary(s, strategy?.name),
       progress: {
         ...counts,
         // The time per finished run so far, times what is left (the out-of-sample runs included).
         etaSeconds: ACTIVE.includes(s.status) && allDone > 0 ? Math.round(((elapsed / allDone) * left) / 1000) : null,
       },
-      runs: runs.map((r) => ({
-        phase: r.phase,
-        index: r.index,
-        params: r.params,
-        status: r.status,
-        metric: r.metric,
-        finalAmount: trimNullableDecimal(r.final_amount),
-        stats: r.stats ? Object.fromEntries(FIGURES.map((k) => [k, r.stats[k] ?? null])) : null,
-        error: r.error_message,
-        durationMs: r.duration_ms,
-        worker: r.worker,
-      })),
-    });
+      runs: runs.map(sweepRunView),
+    } satisfies SweepDetailView);
   });
 
   router.post('/:id/cancel', async (req, res) => {

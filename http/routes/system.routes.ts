@@ -3,6 +3,7 @@ import { aliveProcesses } from '../../core/liveness';
 import { debugModeActive, heartbeatState, liveStrategiesState, marketsState, usesTestnet } from '../../core/status';
 import type { AppDeps } from '../context';
 import { currentUser, requireUser } from '../auth.middleware';
+import type { AppStatus } from './status-views';
 
 async function timed<T>(check: () => Promise<T>): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
   const started = performance.now();
@@ -62,7 +63,7 @@ export function systemRoutes(deps: AppDeps): Router {
       liveStrategies,
       testnet,
       debugActive: deps.config.DEBUG_ARISTOBOT && debug,
-    });
+    } satisfies AppStatus);
   });
 
   return router;

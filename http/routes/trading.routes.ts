@@ -4,40 +4,21 @@ import { statsCacheFor } from '../../core/stats/stats-cache';
 import { valueHoldings } from '../../core/stats/valuation';
 import { Broker, Trade } from '../../core/db/models';
 import { NotFoundError, ValidationError } from '../../core/errors';
-import { decimalField, parse, z } from '../../core/validation';
+import { parse, z } from '../../core/validation';
 import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
 import type { AppDeps } from '../context';
 import { OwnedBrokers } from '../owned-brokers';
 import { currentUser, tenant } from '../auth.middleware';
 import { idField } from '../params';
 import { orderKeys } from '../../queues/jobs';
+import { orderSchema } from './trading-fields';
+import type { OhlcvReply, Portfolio, TickerReply } from './trading-views';
 
 const NOT_FOUND = 'Broker introuvable';
 
-const decimalInput = decimalField({ signed: true, numbers: true });
 const brokerId = idField('broker attendu');
 /** Exchanges' order ids are at most this long (the `trades.exchange_order_id` column). */
 const ORDER_ID_MAX = 100;
-const orderSchema = z
-  .object({
-    /** The user's default broker when omitted. */
-    brokerId: brokerId.optional(),
-    symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50).toUpperCase(),
-    side: z.enum(['buy', 'sell'], { error: 'buy ou sell' }),
-    type: z.enum(['market', 'limit'], { error: 'market ou limit' }),
-    amount: decimalInput.optional(),
-    quoteAmount: decimalInput.optional(),
-    price: decimalInput.optional(),
-    /** Chosen by the page for each confirmed order: sending it again (double click, retry) places nothing more. */
-    requestId: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'identifiant de requête invalide' })
-      .optional(),
-  })
-  .refine((o) => o.amount !== undefined || o.quoteAmount !== undefined, {
-    path: ['amount'],
-    error: 'indiquez une quantité ou un montant',
-  });
 const LABELS = {
   brokerId: 'Broker',
   symbol: 'Paire',
@@ -106,7 +87,7 @@ export function tradingRoutes(deps: AppDeps): Router {
       broker: { id: broker.id, name: broker.name, exchange: broker.exchange },
       assets,
       totalUsd,
-    });
+    } satisfies Portfolio);
   });
 
   /** The last price of one pair, for the order form's quantity ↔ amount conversion. */
@@ -115,7 +96,7 @@ export function tradingRoutes(deps: AppDeps): Router {
     if (!query.symbol) throw new ValidationError('Paire : obligatoire', 'symbol');
     const broker = await ownBroker(res, query.brokerId);
     const prices = await brokers.call('tickers', { brokerId: broker.id, symbols: [query.symbol] });
-    res.json({ symbol: query.symbol, last: prices[query.symbol] ?? null });
+    res.json({ symbol: query.symbol, last: prices[query.symbol] ?? null } satisfies TickerReply);
   });
 
   /** The pair's recent candles from the exchange, for the page's price chart. */
@@ -128,7 +109,7 @@ export function tradingRoutes(deps: AppDeps): Router {
       timeframe: query.timeframe,
       limit: query.limit,
     });
-    res.json({ symbol: query.symbol, timeframe: query.timeframe, candles });
+    res.json({ symbol: query.symbol, timeframe: query.timeframe, candles } satisfies OhlcvReply);
   });
 
   router.post('/orders', async (req, res) => {

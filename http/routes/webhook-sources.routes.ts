@@ -3,81 +3,18 @@ import { Router } from 'express';
 import { Broker } from '../../core/db/models';
 import { Dec } from '../../core/decimal';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
-import { decimalField, parse, z } from '../../core/validation';
+import { parse, type z } from '../../core/validation';
 import { newToken, openToken, passphraseHash, sealToken, tokenHash } from '../../core/webhooks/secrets';
-import {
-  WEBHOOK_ACTIONS,
-  sourceView,
-  type WebhookSourceRow,
-  type WebhookSourceView,
-} from '../../core/webhooks/source-view';
+import { sourceView, type WebhookSourceRow, type WebhookSourceView } from '../../core/webhooks/source-view';
 import { currentUser, tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
-import { idField, idParam } from '../params';
+import { idParam } from '../params';
 import { acceptWebhook, intakeDeps } from '../webhooks/intake';
+import { sourceCreateSchema, sourceUpdateSchema } from './webhook-source-fields';
+import type { WebhookTestResult } from './webhook-views';
 
 const NOT_FOUND = 'Source de webhook introuvable';
 
-const positive = decimalField({ numbers: true }).refine((v) => Number(v) > 0, { error: 'doit être positif' });
-const size = z
-  .union(
-    [
-      z.strictObject({ quantity: positive }),
-      z.strictObject({ quoteAmount: positive }),
-      z.strictObject({ percent: positive.refine((v) => Number(v) <= 100, { error: '100 au plus' }) }),
-    ],
-    { error: '{"quantity"}, {"quoteAmount"} ou {"percent"} attendu' },
-  )
-  .nullable();
-const seconds = (max: number) =>
-  z.number({ error: 'nombre de secondes attendu' }).int({ error: 'nombre entier attendu' }).min(0).max(max);
-const fields = {
-  name: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(100, { error: '100 au plus' }),
-  brokerId: idField('broker attendu'),
-  symbol: z.string({ error: 'texte attendu' }).trim().max(50, { error: '50 au plus' }).nullable(),
-  size,
-  market: z.enum(['spot', 'futures'], { error: "'spot' ou 'futures'" }),
-  actions: z
-    .array(z.enum(WEBHOOK_ACTIONS, { error: `une de ${WEBHOOK_ACTIONS.join(', ')}` }), { error: 'liste attendue' })
-    .min(1, { error: 'au moins une action' }),
-  passphrase: z
-    .string({ error: 'texte attendu' })
-    .min(4, { error: '4 caractères au moins' })
-    .max(200, { error: '200 au plus' })
-    .nullable(),
-  ipAllowlist: z.boolean({ error: 'vrai ou faux' }),
-  replayWindowS: seconds(86_400)
-    .refine((v) => v > 0, { error: 'doit être positif' })
-    .nullable(),
-  dedupeWindowS: seconds(86_400),
-  active: z.boolean({ error: 'vrai ou faux' }),
-};
-const createSchema = z.object({
-  name: fields.name,
-  brokerId: fields.brokerId.optional(),
-  symbol: fields.symbol.default(null),
-  size: fields.size.default(null),
-  market: fields.market.default('spot'),
-  actions: fields.actions.default([...WEBHOOK_ACTIONS]),
-  passphrase: fields.passphrase.default(null),
-  ipAllowlist: fields.ipAllowlist.default(false),
-  replayWindowS: fields.replayWindowS.default(null),
-  dedupeWindowS: fields.dedupeWindowS.default(60),
-  active: fields.active.default(true),
-});
-const updateSchema = z.object({
-  name: fields.name.optional(),
-  brokerId: fields.brokerId.optional(),
-  symbol: fields.symbol.optional(),
-  size: fields.size.optional(),
-  market: fields.market.optional(),
-  actions: fields.actions.optional(),
-  passphrase: fields.passphrase.optional(),
-  ipAllowlist: fields.ipAllowlist.optional(),
-  replayWindowS: fields.replayWindowS.optional(),
-  dedupeWindowS: fields.dedupeWindowS.optional(),
-  active: fields.active.optional(),
-});
 const LABELS = {
   name: 'Nom',
   brokerId: 'Broker',
@@ -92,7 +29,7 @@ const LABELS = {
   active: 'Active',
 };
 
-type Update = z.infer<typeof updateSchema>;
+type Update = z.infer<typeof sourceUpdateSchema>;
 
 /** The columns a create or an update writes, from the validated body (`undefined`: left as is). */
 function columnsOf(data: Update, userId: number, secret: string): Record<string, unknown> {
@@ -178,7 +115,7 @@ export function webhookSourcesRoutes(deps: AppDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    const data = parse(createSchema, req.body, LABELS);
+    const data = parse(sourceCreateSchema, req.body, LABELS);
     const userId = currentUser(res).id;
     const broker = await brokerOf(res, data.brokerId);
     const token = newToken();
@@ -200,7 +137,7 @@ export function webhookSourcesRoutes(deps: AppDeps): Router {
 
   router.put('/:id', async (req, res) => {
     const id = idOf(req.params.id);
-    const data = parse(updateSchema, req.body, LABELS);
+    const data = parse(sourceUpdateSchema, req.body, LABELS);
     await rowOf(res, id);
     if (data.brokerId !== undefined) await brokerOf(res, data.brokerId);
     const columns = columnsOf(data, currentUser(res).id, secret);
@@ -276,7 +213,7 @@ export function webhookSourcesRoutes(deps: AppDeps): Router {
       { ip: req.ip ?? null, headers: { 'x-aristobot-test': '1' } },
       true,
     );
-    res.json({ webhookId: outcome.id, status: outcome.status, reason: outcome.reason });
+    res.json({ webhookId: outcome.id, status: outcome.status, reason: outcome.reason } satisfies WebhookTestResult);
   });
 
   return router;

@@ -1,11 +1,10 @@
 import { Router } from 'express';
-import { trimNullableDecimal } from '../../core/decimal';
 import { parse, z } from '../../core/validation';
 import { currentUser } from '../auth.middleware';
 import type { AppDeps } from '../context';
 import { idField } from '../params';
+import { WEBHOOK_STATUSES as STATUSES, webhookEntry, type WebhookLogRow } from './webhook-views';
 
-const STATUSES = ['received', 'processed', 'failed', 'rejected', 'duplicate'] as const;
 const logQuery = z.object({
   sourceId: idField('source attendue').optional(),
   status: z.enum(STATUSES, { error: `un de ${STATUSES.join(', ')}` }).optional(),
@@ -13,29 +12,12 @@ const logQuery = z.object({
 });
 const LABELS = { sourceId: 'Source', status: 'Statut', limit: 'Nombre' };
 
-interface LogRow {
-  id: number;
-  source_id: number | null;
-  source_name: string | null;
-  created_at: Date;
-  status: (typeof STATUSES)[number];
-  reason: string | null;
-  parsed: unknown;
-  trade_id: number | null;
-  raw_body: string;
-  t_side: string | null;
-  t_symbol: string | null;
-  t_status: string | null;
-  t_filled: string | null;
-  t_average: string | null;
-}
-
 /** `GET /api/webhooks`: what the user's sources received, newest first, with what each led to. */
 export function webhooksRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const query = parse(logQuery, req.query, LABELS);
-    const rows: LogRow[] = await deps
+    const rows: WebhookLogRow[] = await deps
       .db('webhooks as w')
       .leftJoin('webhook_sources as s', 's.id', 'w.source_id')
       .leftJoin('trades as t', 't.id', 'w.trade_id')
@@ -62,30 +44,7 @@ export function webhooksRoutes(deps: AppDeps): Router {
         't.filled_quantity as t_filled',
         't.average_price as t_average',
       );
-    res.json(
-      rows.map((row) => ({
-        id: Number(row.id),
-        sourceId: row.source_id === null ? null : Number(row.source_id),
-        sourceName: row.source_name,
-        receivedAt: row.created_at.toISOString(),
-        status: row.status,
-        reason: row.reason,
-        parsed: row.parsed,
-        tradeId: row.trade_id === null ? null : Number(row.trade_id),
-        rawBody: row.raw_body,
-        trade:
-          row.trade_id === null
-            ? null
-            : {
-                id: Number(row.trade_id),
-                side: row.t_side,
-                symbol: row.t_symbol,
-                status: row.t_status,
-                filledQuantity: trimNullableDecimal(row.t_filled),
-                averagePrice: trimNullableDecimal(row.t_average),
-              },
-      })),
-    );
+    res.json(rows.map(webhookEntry));
   });
   return router;
 }

@@ -1,4 +1,6 @@
 import { Model } from 'objection';
+import type { StoredBacktestResult } from '../../backtest/stats';
+import type { BacktestTimeframe } from '../../candles/history';
 import { OwnedModel } from './base.model';
 import { BacktestTrade } from './backtest-trade.model';
 import { Strategy } from './strategy.model';
@@ -12,7 +14,7 @@ export class BacktestResult extends OwnedModel {
   broker_id!: number | null;
   source!: string;
   symbol!: string;
-  timeframe!: string;
+  timeframe!: BacktestTimeframe;
   start_date!: Date;
   end_date!: Date;
   initial_amount!: string;
@@ -31,7 +33,7 @@ export class BacktestResult extends OwnedModel {
   losing_trades!: number | null;
   max_drawdown!: string | null;
   sharpe_ratio!: number | null;
-  stats!: Record<string, unknown> | null;
+  stats!: StoredBacktestResult | null;
   /** The strategy's parameter values of this run; null: its defaults. */
   params!: Record<string, number> | null;
   created_at!: Date;

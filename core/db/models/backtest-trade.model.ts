@@ -1,3 +1,4 @@
+import type { ExitReason } from '../../backtest/engine';
 import { BaseModel } from './base.model';
 
 /** A simulated trade; owned through its backtest_results row. */
@@ -16,5 +17,5 @@ export class BacktestTrade extends BaseModel {
   fees!: string;
   pnl!: string | null;
   balance_after!: string | null;
-  exit_reason!: string | null;
+  exit_reason!: ExitReason | null;
 }

@@ -1,4 +1,5 @@
 import { Model } from 'objection';
+import type { Timeframe } from '../../../queues/names';
 import { OwnedModel } from './base.model';
 import { ActiveStrategy } from './active-strategy.model';
 
@@ -7,7 +8,7 @@ export class Strategy extends OwnedModel {
 
   name!: string;
   description!: string;
-  timeframe!: string;
+  timeframe!: Timeframe;
   code!: string;
   created_at!: Date;
   updated_at!: Date;

@@ -1,4 +1,7 @@
 import { Model } from 'objection';
+import type { BacktestTimeframe } from '../../candles/history';
+import type { Grid } from '../../sweeps/grid';
+import type { RankBy } from '../../sweeps/ranking';
 import { OwnedModel } from './base.model';
 import { Strategy } from './strategy.model';
 
@@ -11,7 +14,7 @@ export class Sweep extends OwnedModel {
   strategy_id!: number | null;
   source!: string;
   symbol!: string;
-  timeframe!: string;
+  timeframe!: BacktestTimeframe;
   start_date!: Date;
   end_date!: Date;
   oos_start!: Date | null;
@@ -22,11 +25,11 @@ export class Sweep extends OwnedModel {
   slippage!: string;
   fill!: 'close' | 'next_open';
   market!: 'spot' | 'futures';
-  grid!: Record<string, unknown>;
+  grid!: Grid;
   constraints!: string[];
   max_runs!: number;
   combinations!: number;
-  rank_by!: string;
+  rank_by!: RankBy;
   status!: 'queued' | 'loading' | 'running' | 'completed' | 'failed' | 'cancelled';
   phase!: 'in' | 'out';
   error_message!: string | null;

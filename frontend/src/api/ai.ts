@@ -1,24 +1,15 @@
-import type { ValidationResult } from './strategies';
+import type { z } from 'zod';
+import type { aiModelsSchema, aiSettingsSchema, PublicAiSettings } from '@core/ai/ai-settings';
+import type { proposalSchema } from '@core/ai/strategy-assistant';
 
-export type AiProviderChoice = 'none' | 'openrouter' | 'ollama';
+export type { AiModel } from '@core/ai/ai-client';
+export type { StrategyProposal } from '@core/ai/strategy-assistant';
+export type { PublicAiSettings as AiSettings };
 
-export interface AiSettings {
-  provider: AiProviderChoice;
-  model: string | null;
-  ollamaUrl: string;
-  /** First and last characters of the stored OpenRouter key, or null when none is stored. */
-  apiKeyHint: string | null;
-}
-
-export interface AiModel {
-  id: string;
-  name: string;
-  detail: string | null;
-}
-
-export interface StrategyProposal {
-  code: string;
-  explanation: string;
-  validation: ValidationResult;
-  attempts: number;
-}
+export type AiProviderChoice = PublicAiSettings['provider'];
+/** The body of `PUT /api/ai/settings`. */
+export type AiSettingsBody = z.input<typeof aiSettingsSchema>;
+/** The body of `POST /api/ai/models`: the provider to ask, with what the form holds to reach it. */
+export type AiModelsBody = z.input<typeof aiModelsSchema>;
+/** The body of `POST /api/ai/strategy`. */
+export type ProposalBody = z.input<typeof proposalSchema>;

@@ -1,3 +1,6 @@
+/** What the browser receives of a server type: JSON.stringify's copy of it, a Date as its ISO string. */
+export type Json<T> = T extends { toJSON(): infer R } ? R : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
 /** The API's error body: a stable code, a French message, the field at fault when there is one. */
 export interface ApiErrorBody {
   code: string;

@@ -1,49 +1,12 @@
-import type { TradeView } from './trading';
-
-/** The open position of an activation, decimals as strings (see /work/tools/LIVE-CONTRACT.md). */
-export interface ActivationPosition {
-  id: number;
-  side: 'long' | 'short';
-  quantity: string;
-  entryPrice: string;
-  stopLoss: string | null;
-  takeProfit: string | null;
-  lastPrice: string | null;
-  unrealizedPnl: string | null;
-  openedAt: string;
-}
-
-export type ActivationState = 'active' | 'suspended' | 'stopped';
+import type { ActivationView } from '@core/live/activations';
 
 /** An activation of `GET /api/active-strategies`: a strategy running on a broker's market between two dates. */
-export interface Activation {
-  id: number;
-  strategyId: number;
-  strategyName: string;
-  brokerId: number;
-  brokerName: string;
-  exchange: string;
-  symbol: string;
-  timeframe: string;
-  market: 'spot' | 'futures';
-  startDate: string;
-  endDate: string;
-  budget: string | null;
-  /** Its open position is closed at market once the end date passes (while active). */
-  closeAtEnd: boolean;
-  state: ActivationState;
-  suspendedBy: 'user' | 'errors' | 'emergency' | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  errorCount: number;
-  lastCloseTime: string | null;
-  position: ActivationPosition | null;
-  realizedPnl: string;
-  /** The last 10 trades, newest first. */
-  trades?: TradeView[];
-}
+export type Activation = ActivationView;
 
-/** The body of `POST /api/active-strategies`. */
+// The request schemas and the emergency stop's answer are still declared inside
+// http/routes/active-strategies.routes.ts, which the web app cannot import: the types below follow them by hand.
+
+/** The body of `POST /api/active-strategies` (createSchema). */
 export interface ActivationBody {
   strategyId: number;
   brokerId: number;
@@ -59,4 +22,10 @@ export interface ActivationBody {
 export interface EmergencyResult {
   suspended: number;
   closing: number;
+}
+
+/** The answer of `POST /api/active-strategies/:id/sell`: the activation, and the close job queued. */
+export interface SellResult {
+  activation: Activation;
+  jobId: string;
 }

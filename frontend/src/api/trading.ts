@@ -1,78 +1,24 @@
-import type { OrderView, TradeView } from '@core/trading/orders';
+import type { z } from 'zod';
+import type { BalanceLine } from '@core/brokers/paper-account';
+import type { Candle } from '@core/trading/venue';
+import type { brokerCreateSchema, brokerUpdateSchema } from '@http/routes/broker-fields';
+import type { BrokerSaved as BrokerSavedView, BrokerView } from '@http/routes/broker-views';
+import type { MarketsStatus as MarketsStatusView } from '@http/routes/market-views';
+import type { orderSchema } from '@http/routes/trading-fields';
+import type { Json } from './client';
 
-export type { OrderView, TradeView };
+export type { OrderView, TradeView } from '@core/trading/orders';
+export type { BrokerBalance, ExchangeChoice as ExchangeInfo, MarketsReload } from '@http/routes/broker-views';
+export type { SymbolItem, SymbolPage } from '@http/routes/market-views';
+export type { OhlcvReply, Portfolio, TickerReply } from '@http/routes/trading-views';
+export type { BalanceLine };
 
-export interface ExchangeInfo {
-  id: string;
-  name: string;
-  requiredCredentials: string[];
-  sandbox: boolean;
-}
-
-export interface Broker {
-  id: number;
-  name: string;
-  exchange: string;
-  exchangeName: string;
-  credentialsHint: string | null;
-  isDefault: boolean;
-  isTestnet: boolean;
-  isActive: boolean;
-  validatedAt: string | null;
-  createdAt: string;
-}
-
-export interface BalanceLine {
-  asset: string;
-  free: string;
-  used: string;
-  total: string;
-}
-
-export interface Portfolio {
-  broker: { id: number; name: string; exchange: string };
-  assets: (BalanceLine & { priceUsd: string | null; valueUsd: string | null })[];
-  totalUsd: string;
-}
-
-export interface SymbolItem {
-  symbol: string;
-  base: string;
-  quote: string;
-  active: boolean;
-  minAmount: string | null;
-  minCost: string | null;
-  amountStep: string | null;
-  priceStep: string | null;
-  /** The taker fee rate ('0.001'), for the confirmation's estimated fee. */
-  takerFee: string | null;
-}
-
-export interface SymbolPage {
-  exchange: string;
-  total: number;
-  page: number;
-  pageSize: number;
-  items: SymbolItem[];
-}
-
+export type Broker = Json<BrokerView>;
+export type BrokerSaved = Json<BrokerSavedView>;
+export type BrokerCreateBody = z.input<typeof brokerCreateSchema>;
+export type BrokerUpdateBody = z.input<typeof brokerUpdateSchema>;
+export type MarketsStatus = Json<MarketsStatusView>;
 /** One candle of `GET /api/trading/ohlcv`, prices as decimal strings, `time` in ms. */
-export interface PriceCandle {
-  time: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-}
-
-export interface OhlcvReply {
-  symbol: string;
-  timeframe: string;
-  candles: PriceCandle[];
-}
-
-export interface MarketsStatus {
-  exchanges: { exchange: string; name: string; count: number; updatedAt: string }[];
-  loading: { exchange: string; percent: number }[];
-}
+export type PriceCandle = Candle;
+/** The body of `POST /api/trading/orders`. */
+export type OrderBody = z.input<typeof orderSchema>;

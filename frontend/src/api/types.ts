@@ -1,48 +1,17 @@
+import type { z } from 'zod';
+import type { changePasswordSchema, loginSchema, preferencesSchema, registerSchema } from '@core/auth/users.service';
+import type { debugSwitchSchema } from '@http/routes/debug-fields';
+import type { HeartbeatStatus as HeartbeatStatusView } from '@http/routes/status-views';
+import type { Json } from './client';
+
 export type { HeartbeatSignal } from '@core/realtime/events';
-import type { DisplayTimezone, Language, Theme } from '@/stores/prefs';
+export type { PublicUser as User } from '@core/auth/users.service';
+export type { DebugState, DebugSwitched, PasswordChanged, SignedIn, UserReply } from '@http/routes/auth-views';
+export type { AppStatus, HeartbeatHistory } from '@http/routes/status-views';
+export type HeartbeatStatus = Json<HeartbeatStatusView>;
 
-export interface User {
-  id: number;
-  username: string;
-  isAdmin: boolean;
-  theme: Theme;
-  displayTimezone: DisplayTimezone;
-  language: Language;
-  defaultBrokerId: number | null;
-  createdAt: string;
-}
-
-export interface AppStatus {
-  heartbeat: { active: boolean; coherent: boolean; processAlive: boolean; connected: boolean; lastSeen: string | null };
-  markets: { count: number; exchanges: number };
-  /** The status bar's "Stratégies live": activations running now, and those that errors suspended. */
-  liveStrategies: { running: number; suspendedByErrors: number };
-  testnet: boolean;
-  debugActive: boolean;
-}
-
-export interface DebugState {
-  available: boolean;
-  active: boolean;
-}
-
-export interface SignedIn {
-  user: User;
-  csrfToken: string;
-}
-
-export interface HeartbeatStatus {
-  active: boolean;
-  coherent: boolean;
-  processAlive: boolean;
-  connected: boolean;
-  lastSeen: string | null;
-  symbols: string[];
-  lastApplicationStart: string | null;
-  lastApplicationStop: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  lastSignalAt: string | null;
-  alerts: { id: number; message: string; createdAt: string }[];
-  timeframes: string[];
-}
+export type LoginBody = z.input<typeof loginSchema>;
+export type RegisterBody = z.input<typeof registerSchema>;
+export type PasswordBody = z.input<typeof changePasswordSchema>;
+export type PreferencesBody = z.input<typeof preferencesSchema>;
+export type DebugSwitchBody = z.input<typeof debugSwitchSchema>;

@@ -1,4 +1,4 @@
-import { fr, type MessageKey } from './messages';
+import { isMessageKey, type MessageKey } from './messages';
 
 type Translate = (key: MessageKey) => string;
 
@@ -16,5 +16,5 @@ export function exchangeName(id: string, name: string, t: Translate): string {
 /** A ccxt credential field's label in the user's language ("apiKey" → "Clé API" / "API key"), else its ccxt name. */
 export function credentialLabel(field: string, t: Translate): string {
   const key = `credential.${field}`;
-  return key in fr ? t(key as MessageKey) : field;
+  return isMessageKey(key) ? t(key) : field;
 }

@@ -227,6 +227,17 @@ export const fr = {
 
 export type MessageKey = keyof typeof fr;
 
+/**
+ * What follows `prefix` in the message keys (`KeySuffix<'stats.'>` holds 'trades', 'winRate'…): a key built at run
+ * time as `${prefix}${suffix}` from one of them is a message key, so a missing message does not compile.
+ */
+export type KeySuffix<P extends string, K extends string = MessageKey> = K extends `${P}${infer S}` ? S : never;
+
+/** Whether a key built from text the types cannot narrow (a name the server sends) has a message. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in fr;
+}
+
 export const en: Record<MessageKey, string> = {
   ...aiEn,
   ...backtestEn,

@@ -1,7 +1,19 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, setCsrfToken } from '@/api/client';
-import type { DebugState, SignedIn, User } from '@/api/types';
+import type {
+  DebugState,
+  DebugSwitchBody,
+  DebugSwitched,
+  LoginBody,
+  PasswordBody,
+  PasswordChanged,
+  PreferencesBody,
+  RegisterBody,
+  SignedIn,
+  User,
+  UserReply,
+} from '@/api/types';
 import { usePrefsStore } from './prefs';
 
 /** The signed-in user and the ways in and out (password, debug mode, registration). */
@@ -24,7 +36,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function fetchMe(): Promise<void> {
     try {
-      setUser((await api<{ user: User }>('GET', '/api/auth/me')).user);
+      setUser((await api<UserReply>('GET', '/api/auth/me')).user);
     } catch {
       user.value = null;
     } finally {
@@ -33,11 +45,11 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(username: string, password: string): Promise<void> {
-    adopt(await api<SignedIn>('POST', '/api/auth/login', { username, password }));
+    adopt(await api<SignedIn>('POST', '/api/auth/login', { username, password } satisfies LoginBody));
   }
 
   async function register(username: string, password: string): Promise<void> {
-    adopt(await api<SignedIn>('POST', '/api/auth/register', { username, password }));
+    adopt(await api<SignedIn>('POST', '/api/auth/register', { username, password } satisfies RegisterBody));
   }
 
   async function logout(): Promise<void> {
@@ -52,22 +64,22 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** Turning debug mode on signs in as `dev`; turning it off only stores OFF. */
   async function setDebug(active: boolean): Promise<DebugState> {
-    const result = await api<DebugState & Partial<SignedIn>>('POST', '/api/debug', { active });
+    const result = await api<DebugSwitched>('POST', '/api/debug', { active } satisfies DebugSwitchBody);
     if (result.user && result.csrfToken) adopt({ user: result.user, csrfToken: result.csrfToken });
     return { available: result.available, active: result.active };
   }
 
   /** The server moves this browser to a new session (the others end): its answer carries that session's token. */
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    const { csrfToken } = await api<{ csrfToken: string }>('POST', '/api/auth/password', {
+    const { csrfToken } = await api<PasswordChanged>('POST', '/api/auth/password', {
       currentPassword,
       newPassword,
-    });
+    } satisfies PasswordBody);
     setCsrfToken(csrfToken);
   }
 
-  async function savePreferences(patch: Partial<Pick<User, 'theme' | 'displayTimezone' | 'language'>>): Promise<void> {
-    setUser((await api<{ user: User }>('PUT', '/api/auth/preferences', patch)).user);
+  async function savePreferences(patch: PreferencesBody): Promise<void> {
+    setUser((await api<UserReply>('PUT', '/api/auth/preferences', patch)).user);
   }
 
   return {

@@ -1,15 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '@/api/client';
-import type { BacktestDetail, BacktestSummary, RunSettings } from '@/api/strategies';
+import type { BacktestBody, BacktestDetail, BacktestQueued, BacktestSummary, RunSettings } from '@/api/strategies';
 import { useStatusStore } from './status';
 
 const BACKTESTS = '/api/backtests';
 
 /** What the backtest form holds; "Relancer" fills it from an earlier run. */
-export interface BacktestDraft extends RunSettings {
-  params?: Record<string, number>;
-}
+export type BacktestDraft = RunSettings & Pick<BacktestBody, 'params'>;
 
 const OVER = ['completed', 'failed', 'cancelled'];
 
@@ -33,8 +31,8 @@ export const useBacktestsStore = defineStore('backtests', () => {
     if (mine === opening) current.value = detail;
   }
 
-  async function launch(body: BacktestDraft): Promise<number> {
-    const { id } = await api<{ id: number }>('POST', BACKTESTS, body);
+  async function launch(body: BacktestBody): Promise<number> {
+    const { id } = await api<BacktestQueued>('POST', BACKTESTS, body);
     await shown(id);
     return id;
   }

@@ -1,17 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api } from '@/api/client';
-import type { BalanceLine, Broker, ExchangeInfo } from '@/api/trading';
-
-/** What the brokers modal sends: a new broker, or the changes to one (credentials only when replaced). */
-export interface BrokerDraft {
-  name: string;
-  exchange?: string;
-  isTestnet: boolean;
-  isDefault?: boolean;
-  isActive: boolean;
-  credentials?: Record<string, string>;
-}
+import type {
+  BalanceLine,
+  Broker,
+  BrokerBalance,
+  BrokerCreateBody,
+  BrokerSaved,
+  BrokerUpdateBody,
+  ExchangeInfo,
+  MarketsReload,
+} from '@/api/trading';
 
 /** The user's broker accounts (Mon Compte's card and modal, the Trading manuel page's choice) and their REST calls. */
 export const useBrokersStore = defineStore('brokers', () => {
@@ -32,16 +31,16 @@ export const useBrokersStore = defineStore('brokers', () => {
   }
 
   /** Saves a broker after the server tested its connection; the balance it read comes back when it did. */
-  async function save(draft: BrokerDraft, id?: number): Promise<{ broker: Broker; balance?: BalanceLine[] }> {
+  async function save(draft: BrokerCreateBody | BrokerUpdateBody, id?: number): Promise<BrokerSaved> {
     const res = id
-      ? await api<{ broker: Broker; balance?: BalanceLine[] }>('PUT', `/api/brokers/${id}`, draft)
-      : await api<{ broker: Broker; balance: BalanceLine[] }>('POST', '/api/brokers', draft);
+      ? await api<BrokerSaved>('PUT', `/api/brokers/${id}`, draft)
+      : await api<BrokerSaved>('POST', '/api/brokers', draft);
     await load();
     return res;
   }
 
   async function test(id: number): Promise<BalanceLine[]> {
-    const res = await api<{ balance: BalanceLine[] }>('POST', `/api/brokers/${id}/test`);
+    const res = await api<BrokerBalance>('POST', `/api/brokers/${id}/test`);
     await load();
     return res.balance;
   }
@@ -53,7 +52,7 @@ export const useBrokersStore = defineStore('brokers', () => {
 
   /** Starts reloading the exchange's markets in the background (the status bar shows the progress). */
   async function updateMarkets(id: number): Promise<string> {
-    return (await api<{ exchange: string }>('POST', `/api/brokers/${id}/markets`)).exchange;
+    return (await api<MarketsReload>('POST', `/api/brokers/${id}/markets`)).exchange;
   }
 
   return { list, exchanges, loaded, active, load, loadExchanges, save, test, remove, updateMarkets };

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, ApiError } from '@/api/client';
-import type { Activation, ActivationBody, EmergencyResult } from '@/api/live';
+import type { Activation, ActivationBody, EmergencyResult, SellResult } from '@/api/live';
 import type { SymbolPage } from '@/api/trading';
 import { useBrokersStore } from './brokers';
 import { useStatusStore } from './status';
@@ -111,7 +111,7 @@ export const useLiveStore = defineStore('live', () => {
   /** Asks the strategy actor to close the open position at market; the activation goes on. */
   function sell(id: number): Promise<void> {
     return run(id, 'sell', async () => {
-      const res = await api<{ activation: Activation; jobId: string }>('POST', `${BASE}/${id}/sell`, {});
+      const res = await api<SellResult>('POST', `${BASE}/${id}/sell`, {});
       if (res.activation.position) closing.value = { ...closing.value, [id]: res.activation.position.id };
       return keepTrades(id, res.activation);
     });

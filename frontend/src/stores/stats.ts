@@ -1,7 +1,15 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api } from '@/api/client';
-import type { BalanceResponse, OriginRow, PnlResponse, RoundTripView, SummaryResponse, TradeSource } from '@/api/stats';
+import type {
+  BalanceResponse,
+  OriginRow,
+  OriginRowsReply,
+  PnlResponse,
+  SummaryResponse,
+  TradeSource,
+  TripsReply,
+} from '@/api/stats';
 import { periodRange, type PeriodPreset } from '@/components/stats/stats-series';
 import { useStatusStore } from './status';
 
@@ -33,7 +41,7 @@ export const useStatsStore = defineStore('stats', () => {
   const error = ref('');
   const errorField = ref<string | undefined>();
   const chosen = ref<OriginRow | null>(null);
-  const chosenTrades = ref<{ total: number; trades: RoundTripView[] } | null>(null);
+  const chosenTrades = ref<TripsReply | null>(null);
   const chosenError = ref('');
 
   /** The query string of the current filters, as every route reads it. */
@@ -62,8 +70,8 @@ export const useStatsStore = defineStore('stats', () => {
         api<SummaryResponse>('GET', `/api/stats/summary?${q}`),
         api<BalanceResponse>('GET', `/api/stats/balance?${q}`),
         api<PnlResponse>('GET', `/api/stats/pnl?${q}`),
-        api<{ rows: OriginRow[] }>('GET', `/api/stats/by-strategy?${q}`),
-        api<{ rows: OriginRow[] }>('GET', `/api/stats/by-webhook-source?${q}`),
+        api<OriginRowsReply>('GET', `/api/stats/by-strategy?${q}`),
+        api<OriginRowsReply>('GET', `/api/stats/by-webhook-source?${q}`),
       ]);
       if (mine !== request) return;
       summary.value = s;
@@ -95,7 +103,7 @@ export const useStatsStore = defineStore('stats', () => {
     params.set('limit', String(TRADES_SHOWN));
     chosenError.value = '';
     try {
-      const trades = await api<{ total: number; trades: RoundTripView[] }>('GET', `/api/stats/trades?${params}`);
+      const trades = await api<TripsReply>('GET', `/api/stats/trades?${params}`);
       if (chosen.value === row) chosenTrades.value = trades;
     } catch (e) {
       if (chosen.value === row) chosenError.value = (e as Error).message;

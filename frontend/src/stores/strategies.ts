@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { api } from '@/api/client';
-import type { ParamSpecs, StrategyDraft, StrategyItem, ValidationResult } from '@/api/strategies';
+import type { ParamSpecs, StrategyCodeBody, StrategyDraft, StrategyItem, ValidationResult } from '@/api/strategies';
 import { useAuthStore } from './auth';
 
 const STRATEGIES = '/api/strategies';
@@ -74,7 +74,7 @@ export const useStrategiesStore = defineStore('strategies', () => {
 
   /** « Tester la syntaxe »: the sandbox compiles the code and runs it on sample candles; nothing is stored. */
   function validate(code: string): Promise<ValidationResult> {
-    return api<ValidationResult>('POST', `${STRATEGIES}/validate`, { code });
+    return api<ValidationResult>('POST', `${STRATEGIES}/validate`, { code } satisfies StrategyCodeBody);
   }
 
   /** What the stored strategy declares in `static params` (the backtest form's values, the Optimisation's ranges). */

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '@/api/client';
-import type { SweepDetail, SweepRequest, SweepSummary } from '@/api/sweeps';
+import type { SweepDetail, SweepQueued, SweepRequest, SweepSummary } from '@/api/sweeps';
 import { useStatusStore } from './status';
 
 const SWEEPS = '/api/sweeps';
@@ -28,7 +28,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   }
 
   async function launch(request: SweepRequest): Promise<number> {
-    const { id } = await api<{ id: number }>('POST', SWEEPS, request);
+    const { id } = await api<SweepQueued>('POST', SWEEPS, request);
     await open(id);
     await load();
     return id;

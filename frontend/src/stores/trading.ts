@@ -1,7 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { api } from '@/api/client';
-import type { OhlcvReply, OrderView, Portfolio, PriceCandle, SymbolItem, TradeView } from '@/api/trading';
+import type {
+  OhlcvReply,
+  OrderBody,
+  OrderView,
+  Portfolio,
+  PriceCandle,
+  SymbolItem,
+  TickerReply,
+  TradeView,
+} from '@/api/trading';
 import { useAuthStore } from './auth';
 import { useBrokersStore } from './brokers';
 import { useStatusStore } from './status';
@@ -10,17 +19,6 @@ const BROKER_KEY = 'aristobot.trading.broker';
 const TRADES_PAGE = 20;
 const MAX_PAGES_PER_LOAD = 5;
 const PRICE_POLL_MS = 10_000;
-
-/** The body of `POST /api/trading/orders`. */
-export interface OrderBody {
-  symbol: string;
-  side: 'buy' | 'sell';
-  type: 'market' | 'limit';
-  amount?: string;
-  quoteAmount?: string;
-  price?: string;
-  requestId: string;
-}
 
 function rememberedBroker(): number | null {
   const id = Number(localStorage.getItem(BROKER_KEY));
@@ -112,7 +110,7 @@ export const useTradingStore = defineStore('trading', () => {
     const pair = symbol.value;
     if (!pair || !brokerId.value) return;
     try {
-      const res = await api<{ last: string | null }>('GET', `/api/trading/ticker?${query({ symbol: pair.symbol })}`);
+      const res = await api<TickerReply>('GET', `/api/trading/ticker?${query({ symbol: pair.symbol })}`);
       if (pair === symbol.value) lastPrice.value = res.last;
     } catch {
       if (pair === symbol.value) lastPrice.value = null;
@@ -135,7 +133,8 @@ export const useTradingStore = defineStore('trading', () => {
     }
   }
 
-  function placeOrder(body: OrderBody): Promise<TradeView> {
+  /** The order on the broker chosen here. */
+  function placeOrder(body: Omit<OrderBody, 'brokerId'>): Promise<TradeView> {
     return api<TradeView>('POST', '/api/trading/orders', { brokerId: brokerId.value, ...body });
   }
 

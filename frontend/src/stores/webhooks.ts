@@ -1,7 +1,14 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '@/api/client';
-import type { SourceDraft, TestResult, WebhookEntry, WebhookSource, WebhookStatus } from '@/api/webhooks';
+import type {
+  SourceDraft,
+  SourceUpdateBody,
+  TestResult,
+  WebhookEntry,
+  WebhookSource,
+  WebhookStatus,
+} from '@/api/webhooks';
 import { useBrokersStore } from './brokers';
 import { useStatusStore } from './status';
 
@@ -87,7 +94,9 @@ export const useWebhooksStore = defineStore('webhooks', () => {
   }
 
   function setActive(id: number, active: boolean): Promise<void> {
-    return run(id, 'active', async () => put(await api<WebhookSource>('PUT', `${SOURCES}/${id}`, { active })));
+    return run(id, 'active', async () =>
+      put(await api<WebhookSource>('PUT', `${SOURCES}/${id}`, { active } satisfies SourceUpdateBody)),
+    );
   }
 
   /** The source's sample signal through the same intake as TradingView's: it places a real order. */

@@ -4,7 +4,12 @@ import { tradeMarkers } from './backtest-markers';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
-const trade = (side: 'long' | 'short', entry: number, exit: number | null, reason = 'signal'): BacktestTradeItem => ({
+const trade = (
+  side: 'long' | 'short',
+  entry: number,
+  exit: number | null,
+  reason: NonNullable<BacktestTradeItem['exitReason']> = 'signal',
+): BacktestTradeItem => ({
   side,
   entryTime: new Date(T0 + entry * H).toISOString(),
   exitTime: exit === null ? null : new Date(T0 + exit * H).toISOString(),

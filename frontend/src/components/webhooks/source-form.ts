@@ -48,7 +48,7 @@ export function formOf(
 
 /** A field the browser refuses before asking the server, in the server's words (field named). */
 export interface FormProblem {
-  field: keyof SourceDraft;
+  field: 'size' | 'replayWindowS' | 'dedupeWindowS';
   message: 'sizeNumber' | 'secondsNumber';
 }
 

@@ -1,3 +1,4 @@
+import type { SizeKind } from '@core/webhooks/source-view';
 import type { SourceSize, WebhookEntry, WebhookSignal } from '@/api/webhooks';
 import { formatNumber, type Language } from '@/format/number-format';
 import type { MessageKey } from '@/i18n/messages';
@@ -7,9 +8,8 @@ type Translate = (key: MessageKey, params?: Record<string, string | number>) => 
 /** A size as the source card says it: "0,001 (quantité)", "25 % du solde libre". */
 export function sizeText(size: SourceSize | null, t: Translate, language: Language, short = false): string | null {
   if (!size) return null;
-  const [kind, value] = Object.entries(size)[0] as [keyof SourceSize & string, string];
-  const key = `webhooks.${short ? 'sizeShort' : 'size'}.${kind}` as MessageKey;
-  return t(key, { value: formatNumber(value, language) });
+  const [kind, value] = Object.entries(size)[0] as [SizeKind, string];
+  return t(`webhooks.${short ? 'sizeShort' : 'size'}.${kind}`, { value: formatNumber(value, language) });
 }
 
 /** What the parser understood, in one line: "Achat BTC/USDT · qté 0,001 · limite à 25 000 · SL 24 000". */
@@ -17,7 +17,7 @@ export function understoodText(signal: WebhookSignal | null, t: Translate, langu
   if (!signal) return '—';
   const num = (value: string) => formatNumber(value, language);
   const parts = [
-    `${t(`webhooks.action.${signal.action}` as MessageKey)} ${signal.symbol ?? signal.ticker ?? ''}`.trim(),
+    `${t(`webhooks.action.${signal.action}`)} ${signal.symbol ?? signal.ticker ?? ''}`.trim(),
     sizeText(signal.size, t, language, true) ?? t('webhooks.defaultSize'),
   ];
   if (signal.type === 'limit' && signal.price) parts.push(t('webhooks.limitAt', { price: num(signal.price) }));
