@@ -56,6 +56,15 @@ export class BrokerRequests {
     return this.send('createOrder', data, options);
   }
 
+  /** Protective orders are placed as orders are: one job per business key, looked up before anything is sent again. */
+  async placeProtection(
+    data: BrokerJobs['placeProtection']['data'],
+  ): Promise<BrokerJobs['placeProtection']['result']> {
+    const options = ORDER_JOB(data.businessKey);
+    await this.retryFailed(data.brokerId, options.jobId!);
+    return this.send('placeProtection', data, options);
+  }
+
   /**
    * A failed order job (thrown after its attempts, or its worker killed past BullMQ's stall limit) would be joined by
    * every later ask for the same key and answer "failed" for a day, the order perhaps placed and never recorded. Run

@@ -1,6 +1,7 @@
 import type { BalanceLine } from '../core/brokers/paper-account';
 import type { ExchangeError } from '../core/exchanges/errors';
 import type { OrderRequest, OrderView } from '../core/trading/orders';
+import type { ProtectionRequest } from '../core/trading/protection';
 import type { Candle } from '../core/trading/venue';
 import type { TradeView } from '../actors/broker/trade-record';
 
@@ -37,6 +38,19 @@ export interface BrokerJobs {
     result: TradeView;
   };
   cancelOrder: { data: { brokerId: number; orderId: string; symbol: string }; result: OrderView };
+  /**
+   * Rests a long position's stop-loss and take-profit at the exchange (an OCO list when it has both), once per
+   * business key as an order is; the result is the protective legs' trades.
+   */
+  placeProtection: {
+    data: { brokerId: number; businessKey: string; origin: OrderOrigin; positionId: number; request: ProtectionRequest };
+    result: TradeView[];
+  };
+  /**
+   * Asks the exchange how a position's protective legs stand and records it, cancelling them first when `cancel`
+   * (the position is closed otherwise); the result is the legs' trades as they ended.
+   */
+  settleProtection: { data: { brokerId: number; positionId: number; cancel: boolean }; result: TradeView[] };
   /** Settles a trade left pending with no job to finish it: recorded from the exchange, or refused if never sent. */
   reconcileOrder: { data: { brokerId: number; tradeId: number }; result: TradeView | null };
   /** Asks the exchange for the broker's open trades (a batch) and records what changed. */

@@ -86,6 +86,12 @@ export const orderKeys = {
    */
   webhookPositionClose: (positionId: number, attempt: number) => `webhook-position:${positionId}:close-${attempt}`,
   /**
+   * A position's stop-loss and take-profit resting at the exchange: one protection per position (its legs' client
+   * order ids derive from this key with their role); once refused, cancelled or expired, the bot watches the levels.
+   */
+  protection: (activeStrategyId: number, positionId: number) =>
+    `strategy:${activeStrategyId}:position-${positionId}:protect`,
+  /**
    * A webhook's orders: `entry` opens (or adds), `close` closes the source's open position on that symbol (a `close`
    * signal, or the first leg of a reversal, whose second leg is the `entry`).
    */

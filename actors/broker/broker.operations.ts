@@ -13,6 +13,7 @@ import { ReferencePrices } from '../../core/trading/reference-prices';
 import type { Venue } from '../../core/trading/venue';
 import type { BrokerJobName, BrokerJobs } from '../../queues/broker-jobs';
 import { placeOrder, StaleBrokerError } from './place-order';
+import { placeProtection, settleProtection } from './protection-orders';
 import {
   findTrade,
   recordNeverSent,
@@ -91,6 +92,16 @@ export class BrokerOperations {
       const trade = await syncOrder(this.db, brokerId, order);
       if (trade) this.announce(trade);
       return order;
+    },
+    placeProtection: async (job) => {
+      const broker = await this.orderBroker(job.brokerId, job.origin.userId);
+      const account = { id: broker.id, version: broker.version, fresh: true };
+      const legs = await placeProtection(this.db, await this.venue(broker), account, job);
+      return legs.map((leg) => tradeView(this.announce(leg)));
+    },
+    settleProtection: async ({ brokerId, positionId, cancel }) => {
+      const legs = await settleProtection(this.db, await this.venueOf(brokerId), brokerId, positionId, cancel);
+      return legs.map((leg) => tradeView(this.announce(leg)));
     },
     reconcileOrder: async ({ brokerId, tradeId }) => {
       const trade: TradeRow | undefined = await this.db('trades').where({ id: tradeId, broker_id: brokerId }).first();

@@ -44,7 +44,7 @@ export class StaleBrokerError extends Error {
 }
 
 /** Failures that say the exchange did not take the order. */
-const DEFINITE: ExchangeError['failure'][] = ['auth', 'rejected', 'not_found'];
+export const DEFINITE: ExchangeError['failure'][] = ['auth', 'rejected', 'not_found'];
 
 /** A recent last price of a symbol at this venue (see ReferencePrices). */
 export type ReferencePrice = (symbol: string) => Promise<string | null>;
@@ -105,7 +105,8 @@ export async function placeOrder(
     order = {
       symbol: trade.symbol,
       side: trade.side,
-      type: trade.type,
+      // Protective legs have keys of their own (protection-orders.ts): a trade found here is a market or limit order.
+      type: trade.type === 'market' ? 'market' : 'limit',
       amount: trade.quantity!,
       price: trade.price,
     };

@@ -22,7 +22,7 @@ export interface TradeRow {
   exchange_order_id: string | null;
   symbol: string;
   side: 'buy' | 'sell';
-  type: 'market' | 'limit';
+  type: 'market' | 'limit' | 'stop_limit';
   quantity: string | null;
   quote_amount: string | null;
   price: string | null;
@@ -34,6 +34,9 @@ export interface TradeRow {
   error_code: string | null;
   error_message: string | null;
   error_reason: OrderRefusalReason | null;
+  stop_price: string | null;
+  order_list_id: string | null;
+  protects_position_id: number | null;
   executed_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -54,6 +57,7 @@ export function tradeView(row: TradeRow): TradeView {
     quantity: text(row.quantity),
     quoteAmount: text(row.quote_amount),
     price: text(row.price),
+    ...(row.stop_price ? { stopPrice: text(row.stop_price) } : {}),
     filledQuantity: text(row.filled_quantity),
     averagePrice: text(row.average_price),
     fee: text(row.fee),
@@ -106,6 +110,8 @@ export async function insertPending(
   clientOrderId: string,
   order: CheckedOrder,
   request: OrderRequest,
+  /** Columns beyond an order's (a protective leg's type, trigger and position). */
+  extra: Record<string, unknown> = {},
 ): Promise<TradeRow | undefined> {
   const columns: Record<string, unknown> = {
     ...originColumns(account.id, origin),
@@ -117,6 +123,7 @@ export async function insertPending(
     quote_amount: asNumeric(request.quoteAmount),
     price: order.price,
     status: 'pending',
+    ...extra,
   };
   const names = Object.keys(columns);
   const { rows } = await db.raw<{ rows: TradeRow[] }>(
@@ -182,6 +189,7 @@ export async function recordOrder(db: Knex, tradeId: number, order: OrderView): 
       error_message: null,
       error_reason: null,
       executed_at: Number(order.filled) > 0 ? new Date(order.timestamp ?? Date.now()) : null,
+      ...(order.listId ? { order_list_id: order.listId } : {}),
       updated_at: new Date(),
     })
     .returning('*');

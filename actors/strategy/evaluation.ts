@@ -22,6 +22,7 @@ import {
 import { ordering, type BalanceMemo } from './balance-memo';
 import { pullClosedCandles, type CandlePuller } from './pulled-candles';
 import { adoptOrphanEntry, closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
+import { legsOf, placeProtection, protectsAtExchange } from './exchange-protection';
 
 export interface LiveDeps extends CandlePuller {
   db: Knex;
@@ -118,9 +119,11 @@ export async function evaluateClose(
 ): Promise<EvaluationOutcome> {
   const { db } = deps;
   let reported: { userId: number; error: string | null } | undefined;
+  let protectedAtExchange: ActivationRow | undefined;
   const outcome = await db.transaction(async (trx): Promise<EvaluationOutcome> => {
     const activation = await lockForEvaluation(trx, activeStrategyId);
     if (!activation || activation.state !== 'active') return 'skipped';
+    if (protectsAtExchange(activation)) protectedAtExchange = activation;
     if (closeTime < activation.start_date.getTime() || closeTime > activation.end_date.getTime()) return 'skipped';
     if (activation.last_close_time && closeTime <= activation.last_close_time.getTime()) return 'skipped';
     reported = { userId: Number(activation.user_id), error: null };
@@ -135,12 +138,27 @@ export async function evaluateClose(
       return 'failed';
     }
   });
+  if (outcome === 'traded' && protectedAtExchange) await protectEntry(deps, protectedAtExchange);
   if (outcome === 'failed') await publishSuspension(deps, activeStrategyId);
   if (outcome !== 'skipped' && reported) {
     const kind = outcome === 'failed' ? 'error' : outcome === 'traded' ? 'order' : 'evaluated';
     await publishActivation(deps, reported.userId, { id: activeStrategyId, kind, closeTime }, reported.error);
   }
   return outcome;
+}
+
+/**
+ * An entry's protection goes to the exchange once the position is written (the legs name it): after the
+ * evaluation's commit. If this fails or the process dies first, the minute check places it.
+ */
+async function protectEntry(deps: LiveDeps, activation: ActivationRow): Promise<void> {
+  try {
+    const position = await openPosition(deps.db, activation.id);
+    if (position && (await legsOf(deps.db, position.id)).length === 0)
+      await placeProtection(deps, activation, position);
+  } catch (error) {
+    deps.logger.warn({ err: error, activeStrategyId: activation.id }, 'protective orders not placed yet');
+  }
 }
 
 async function decideAndTrade(

@@ -19,6 +19,8 @@ export interface ActivationRow {
   market: 'spot' | 'futures';
   budget: string | null;
   close_at_end: boolean;
+  /** Where the levels of its positions are watched: the bot's minute check, or orders resting at the exchange. */
+  protection: 'bot' | 'exchange';
   last_close_time: Date | null;
   error_count: number;
 }

@@ -7,6 +7,7 @@ import type { TradeView } from '../../core/trading/orders';
 import type { BrokerRequests } from '../../queues/broker-client';
 import type { OrderOrigin } from '../../queues/broker-jobs';
 import { orderKeys } from '../../queues/jobs';
+import { cancelProtection } from './exchange-protection';
 import type { ActivationRow, LiveMarket, PositionRow } from './live-context';
 
 /** An order of a strategy that the exchange refused or did not fill: recorded on the activation as its error. */
@@ -237,8 +238,10 @@ export async function closeKey(
 }
 
 /**
- * Closes a position at market: the order for its whole quantity, then the row closed with its exit and realised
- * P&L (both legs' fees included), written on the closing trade too.
+ * Closes a position at market: its protective orders at the exchange cancelled first (what they filled meanwhile is
+ * part of the close), the order for what is left, then the row closed with its exit and realised P&L (every leg's
+ * fees included), written on the closing trade too. A position its protection sold whole is closed from that fill,
+ * with its reason, and nothing is ordered.
  */
 export async function closeAtMarket(
   trx: Knex.Transaction,
@@ -250,33 +253,49 @@ export async function closeAtMarket(
   time: number,
 ): Promise<TradeView> {
   const long = position.side === 'long';
+  const protection = await cancelProtection(trx, broker, activation, position);
+  if (protection.fills.length && Dec(protection.left).lte(0)) {
+    await recordClose(trx, position, protection.fills, market, protection.reason ?? reason, time);
+    return protection.fills.at(-1)!;
+  }
   const businessKey = await closeKey(trx, activation, position);
   const trade = await placeMarketLeg(
     broker,
     activationOwner(activation),
     businessKey,
     long ? 'sell' : 'buy',
-    position.quantity,
+    protection.left,
   );
-  await recordClose(trx, position, trade, market, reason, time);
+  await recordClose(trx, position, [...protection.fills, trade], market, reason, time);
   return trade;
 }
 
-/** A position closed by a filled leg: its exit and realised P&L (both legs' fees included), on the trade too. */
+/**
+ * A position closed by its filled legs (one market order, or what its protection filled and the rest at market):
+ * its exit at their average price and its realised P&L, both sides' fees included, on the last trade too.
+ */
 export async function recordClose(
   trx: Knex.Transaction,
   position: Pick<PositionRow, 'id' | 'side' | 'entry_price' | 'entry_fee'>,
-  trade: TradeView,
+  trades: TradeView[],
   market: Pick<LiveMarket, 'base' | 'quote'>,
   reason: LiveExitReason,
   time: number,
 ): Promise<void> {
   const long = position.side === 'long';
-  const exit = Dec(trade.averagePrice!);
   const entry = Dec(position.entry_price);
-  const quantity = Dec(trade.filledQuantity!);
+  let quantity = Dec(0);
+  let proceeds = Dec(0);
+  let fees = Dec(0);
+  for (const trade of trades) {
+    quantity = quantity.plus(trade.filledQuantity!);
+    proceeds = proceeds.plus(Dec(trade.averagePrice!).times(trade.filledQuantity!));
+    fees = fees.plus(quoteFee(trade, market));
+  }
+  const exit = proceeds.div(quantity);
   const gross = (long ? exit.minus(entry) : entry.minus(exit)).times(quantity);
-  const pnl = gross.minus(Dec(position.entry_fee ?? 0)).minus(quoteFee(trade, market));
+  const pnl = gross.minus(Dec(position.entry_fee ?? 0)).minus(fees);
+  const last = trades.at(-1)!;
   await trx('positions')
     .where({ id: position.id, status: 'open' })
     .update({
@@ -284,10 +303,10 @@ export async function recordClose(
       closed_at: new Date(time),
       current_price: exit.toFixed(),
       exit_price: exit.toFixed(),
-      exit_trade_id: trade.id,
+      exit_trade_id: last.id,
       exit_reason: reason,
       realized_pnl: pnl.toFixed(),
       unrealized_pnl: null,
     });
-  await trx('trades').where({ id: trade.id }).update({ profit_loss: pnl.toFixed() });
+  await trx('trades').where({ id: last.id }).update({ profit_loss: pnl.toFixed() });
 }

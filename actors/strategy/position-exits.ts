@@ -6,7 +6,9 @@ import { type LiveDeps, publishChange, recordFailure, strategyFault } from './ev
 import { liveMarket, lockActivation, type ActivationRow, type LiveMarket, type PositionRow } from './live-context';
 import { ordering } from './balance-memo';
 import { pullClosedCandles, SETTLED_MS } from './pulled-candles';
-import { closeAtMarket, type LiveExitReason } from './live-orders';
+import { tradeView } from '../broker/trade-record';
+import { checkProtection, legReason } from './exchange-protection';
+import { closeAtMarket, recordClose, type LiveExitReason } from './live-orders';
 
 /**
  * Closes one position of an activation at market, under the activation's lock: Vendre, Stop and the emergency stop
@@ -42,6 +44,27 @@ export async function closePosition(
     return true;
   });
   await publishChange(deps, activeStrategyId, 'state');
+  return closed;
+}
+
+/** Closes a position from the fill of its protective leg at the exchange, under the activation's lock, once. */
+async function closeFromLeg(
+  deps: LiveDeps,
+  activeStrategyId: number,
+  positionId: number,
+  tradeId: number,
+): Promise<boolean> {
+  const closed = await deps.db.transaction(async (trx) => {
+    const activation = await lockActivation(trx, activeStrategyId);
+    const position: PositionRow | undefined = await trx('positions').where({ id: positionId, status: 'open' }).first();
+    if (!activation || !position) return false;
+    const trade = tradeView(await trx('trades').where({ id: tradeId }).first());
+    const market = await liveMarket(trx, activation, deps);
+    const time = trade.executedAt ? Date.parse(trade.executedAt) : Date.now();
+    await recordClose(trx, position, [trade], market, legReason(trade), time);
+    return true;
+  });
+  if (closed) await publishChange(deps, activeStrategyId, 'order');
   return closed;
 }
 
@@ -115,8 +138,22 @@ async function protectOne(
   row: PositionRow & { active_strategy_id: number; symbol: string },
   now: number,
 ): Promise<boolean> {
-  const activation = await deps.db('active_strategies').where({ id: row.active_strategy_id }).first();
+  const activation: ActivationRow = await deps.db('active_strategies').where({ id: row.active_strategy_id }).first();
+  const protection = await checkProtection(deps, activation, row);
+  if (protection.watch === 'filled')
+    return closeFromLeg(deps, Number(row.active_strategy_id), Number(row.id), protection.tradeId);
   const market = await liveMarket(deps.db, activation, deps);
+  if (protection.watch === 'exchange') {
+    // A stop-limit the market fell through rests unfilled below its limit: the bot closes at market then, as it would
+    // without the exchange (the close cancels the legs first and counts what they filled).
+    const stop: { price: string } | undefined = await deps
+      .db('trades')
+      .where({ protects_position_id: row.id, type: 'stop_limit', status: 'open' })
+      .first('price');
+    if (!stop) return false;
+    const hit = await levelHit(deps.db, { ...row, stop_loss: stop.price, take_profit: null }, market, now);
+    return hit ? closePosition(deps, Number(row.active_strategy_id), Number(row.id), 'stop_loss') : false;
+  }
   // On an exchange the heartbeat does not stream, the minutes since the last check are asked of the exchange.
   // The last minute closed a few seconds ago at least: the exchange has its last trades in it by then.
   const lastMinute = Math.floor((now - SETTLED_MS) / MINUTE) * MINUTE - MINUTE;

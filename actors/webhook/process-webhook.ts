@@ -171,7 +171,7 @@ async function placeLegs(
   if (position) {
     const side = position.side === 'long' ? 'sell' : 'buy';
     last = await placeMarketLeg(deps.broker, owner, orderKeys.webhook(hook.id, 'close'), side, position.quantity);
-    await recordClose(trx, position, last, market, 'signal', Date.now());
+    await recordClose(trx, position, [last], market, 'signal', Date.now());
   }
   // A spot sell and a close end with the position closed; a buy, or a futures sell, opens the new side.
   if (wanted === null || (wanted === 'short' && source.market === 'spot')) return last!;

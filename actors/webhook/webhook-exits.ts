@@ -55,7 +55,7 @@ async function protectOne(deps: WebhookDeps, row: WebhookPosition, now: number):
         closing,
         open.quantity,
       );
-      await recordClose(trx, open, trade, market, hit.reason, now);
+      await recordClose(trx, open, [trade], market, hit.reason, now);
       return true;
     } catch (error) {
       const refused = exchangeRefusal(error);

@@ -1,15 +1,23 @@
-import ccxt, { type Exchange, type Order } from 'ccxt';
+import ccxt, { type Dict, type Exchange, type Market, type Order } from 'ccxt';
 import type { BalanceLine } from '../brokers/paper-account';
+import { Dec } from '../decimal';
 import type { CheckedOrder } from '../trading/order-check';
 import { orderRefusalReason } from '../trading/order-messages';
 import { OrderRefusedError } from '../trading/order-refusal';
 import type { MarketRules, OrderStatus, OrderView } from '../trading/orders';
+import { exchangeProtects, type PlacedProtection, type ProtectionLegs } from '../trading/protection';
 import type { Candle, Venue } from '../trading/venue';
 import { mapExchangeError } from './errors';
 import { marketRules } from './markets';
 import type { Reservation } from './request-pacer';
 
 type Num = number | undefined | null;
+
+/** Binance's order-list endpoints, as ccxt's implicit API signs and sends them (no unified method for them). */
+interface BinanceOrderLists {
+  privatePostOrderListOco(params: Record<string, string>): Promise<{ orderListId: number; orderReports: unknown[] }>;
+  privateDeleteOrderList(params: Record<string, string>): Promise<{ orderReports: unknown[] }>;
+}
 
 /** A real exchange account through its own ccxt instance (credentials applied, markets shared). */
 export class CcxtVenue implements Venue {
@@ -59,6 +67,7 @@ export class CcxtVenue implements Venue {
       ? (order.status as OrderStatus)
       : 'open';
     const filled = order.filled ?? 0;
+    const listId = (order.info as { orderListId?: unknown } | undefined)?.orderListId;
     return {
       id: String(order.id),
       clientOrderId: order.clientOrderId ?? null,
@@ -74,6 +83,7 @@ export class CcxtVenue implements Venue {
       fee: order.fee?.cost !== undefined ? this.text(order.fee.cost) : null,
       feeCurrency: order.fee?.currency ?? null,
       timestamp: order.timestamp ?? null,
+      ...(typeof listId === 'number' && listId >= 0 ? { listId: String(listId) } : {}),
     };
   }
 
@@ -139,10 +149,31 @@ export class CcxtVenue implements Venue {
     );
   }
 
+  /**
+   * An order as asked of the exchange after it was placed, with its fee: Binance's order query (like most) does not
+   * carry the fills, so the fee of an order that filled since it was placed (a resting limit, a protective leg, an
+   * order recovered by its client id) comes from its trades — one more request, once the order has filled.
+   */
+  private async withFee(order: Order, symbol: string): Promise<Order> {
+    if (order.fee?.cost !== undefined || !((order.filled ?? 0) > 0) || !this.exchange.has['fetchOrderTrades']) {
+      return order;
+    }
+    await this.pace();
+    const fees = (await this.exchange.fetchOrderTrades(String(order.id), symbol))
+      .map((trade) => trade.fee)
+      .filter((fee) => fee?.cost !== undefined && fee.currency);
+    if (!fees.length) return order;
+    const currency = fees[0]!.currency;
+    const cost = fees
+      .filter((fee) => fee!.currency === currency)
+      .reduce((sum, fee) => sum.plus(this.exchange.numberToString(fee!.cost!)), Dec(0));
+    return { ...order, fee: { cost: cost.toNumber(), currency } };
+  }
+
   findByClientOrderId(symbol: string, clientOrderId: string): Promise<OrderView | null> {
     return this.call(async () => {
       try {
-        return this.view(await this.exchange.fetchOrder('', symbol, { clientOrderId }));
+        return this.view(await this.withFee(await this.exchange.fetchOrder('', symbol, { clientOrderId }), symbol));
       } catch (error) {
         if (error instanceof ccxt.OrderNotFound) return null;
         throw error;
@@ -151,7 +182,7 @@ export class CcxtVenue implements Venue {
   }
 
   fetchOrder(id: string, symbol: string): Promise<OrderView> {
-    return this.call(async () => this.view(await this.exchange.fetchOrder(id, symbol)));
+    return this.call(async () => this.view(await this.withFee(await this.exchange.fetchOrder(id, symbol), symbol)));
   }
 
   cancelOrder(id: string, symbol: string): Promise<OrderView> {
@@ -160,6 +191,70 @@ export class CcxtVenue implements Venue {
 
   openOrders(symbol?: string): Promise<OrderView[]> {
     return this.call(async () => (await this.exchange.fetchOpenOrders(symbol)).map((o) => this.view(o)));
+  }
+
+  placeProtection(legs: ProtectionLegs): Promise<PlacedProtection> {
+    return this.call(async () => {
+      this.protecting();
+      const { stop, target } = legs;
+      if (stop && target) {
+        const market = this.exchange.market(legs.symbol);
+        const list = await (this.exchange as unknown as BinanceOrderLists).privatePostOrderListOco({
+          symbol: String(market.id),
+          side: 'SELL',
+          quantity: legs.amount,
+          listClientOrderId: legs.listClientOrderId,
+          aboveType: 'LIMIT_MAKER',
+          abovePrice: target.price,
+          aboveClientOrderId: target.clientOrderId,
+          belowType: 'STOP_LOSS_LIMIT',
+          belowStopPrice: stop.trigger,
+          belowPrice: stop.price,
+          belowTimeInForce: 'GTC',
+          belowClientOrderId: stop.clientOrderId,
+        });
+        return { listId: String(list.orderListId), legs: this.reports(list.orderReports, market) };
+      }
+      const price = stop?.price ?? target!.price;
+      const params = stop
+        ? { clientOrderId: stop.clientOrderId, stopLossPrice: stop.trigger }
+        : { clientOrderId: target!.clientOrderId };
+      const order = await this.exchange.createOrder(
+        legs.symbol,
+        'limit',
+        'sell',
+        Number(legs.amount),
+        Number(price),
+        params,
+      );
+      return { listId: null, legs: [this.view(order)] };
+    });
+  }
+
+  cancelProtection(symbol: string, listId: string | null, orderIds: string[]): Promise<OrderView[]> {
+    if (listId === null) return Promise.all(orderIds.map((id) => this.cancelOrder(id, symbol)));
+    return this.call(async () => {
+      this.protecting();
+      const market = this.exchange.market(symbol);
+      const list = await (this.exchange as unknown as BinanceOrderLists).privateDeleteOrderList({
+        symbol: String(market.id),
+        orderListId: listId,
+      });
+      return this.reports(list.orderReports, market);
+    });
+  }
+
+  private protecting(): void {
+    if (!exchangeProtects(this.exchange.id)) {
+      throw new OrderRefusedError(
+        'PROTECTION_UNSUPPORTED',
+        orderRefusalReason('protectionUnsupported', null, { exchange: this.name }),
+      );
+    }
+  }
+
+  private reports(reports: unknown[], market: Market): OrderView[] {
+    return reports.map((report) => this.view(this.exchange.parseOrder(report as Dict, market)));
   }
 
   ohlcv(symbol: string, timeframe: string, since?: number, limit?: number): Promise<Candle[]> {

@@ -2,53 +2,12 @@ import type { Knex } from 'knex';
 import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
 import { Dec, trimDecimal, trimNullableDecimal } from '../decimal';
 import { ConflictError } from '../errors';
+import type { ActivationPositionView, ActivationState, ActivationView } from './activation-view';
 import { PAPER } from '../exchanges/catalog';
-import type { ActivationState } from '../db/models/active-strategy.model';
-import type { TradeView } from '../trading/orders';
 import { fixedOf, fromFixed18 } from '../stats/fixed';
 import { statsCacheFor } from '../stats/stats-cache';
 
-/** An activation's open position as the Trading BOT page shows it; decimals as strings. */
-export interface ActivationPositionView {
-  id: number;
-  side: 'long' | 'short';
-  quantity: string;
-  entryPrice: string;
-  stopLoss: string | null;
-  takeProfit: string | null;
-  lastPrice: string | null;
-  unrealizedPnl: string | null;
-  openedAt: string;
-}
-
-/** An activation as the API and the `live:activation` listeners see it (see the live trading contract). */
-export interface ActivationView {
-  id: number;
-  strategyId: number;
-  strategyName: string;
-  brokerId: number;
-  brokerName: string;
-  /** The broker's exchange id (`paper` for a paper broker). */
-  exchange: string;
-  symbol: string;
-  timeframe: string;
-  market: 'spot' | 'futures';
-  startDate: string;
-  endDate: string;
-  budget: string | null;
-  /** Whether its open position is closed at market once the end date passes (while active). */
-  closeAtEnd: boolean;
-  state: ActivationState;
-  suspendedBy: 'user' | 'errors' | 'emergency' | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  errorCount: number;
-  lastCloseTime: string | null;
-  position: ActivationPositionView | null;
-  realizedPnl: string;
-  /** The last trades of the activation, newest first; only where asked for (the list and one activation). */
-  trades?: TradeView[];
-}
+export type { ActivationPositionView, ActivationView };
 
 /** A row of `positions`. */
 export interface PositionRow {
@@ -84,6 +43,7 @@ interface ActivationRow {
   end_date: Date;
   budget: string | null;
   close_at_end: boolean;
+  protection: 'bot' | 'exchange';
   state: ActivationState;
   suspended_by: 'user' | 'errors' | 'emergency' | null;
   last_error: string | null;
@@ -110,7 +70,7 @@ function unrealizedPnl(row: PositionRow): string | null {
   return (row.side === 'long' ? move : move.neg()).toFixed();
 }
 
-function positionOfActivation(row: PositionRow): ActivationPositionView {
+function positionOfActivation(row: PositionRow): Omit<ActivationPositionView, 'protectedAtExchange'> {
   return {
     id: Number(row.id),
     side: row.side,
@@ -163,14 +123,21 @@ export async function activationViews(
   const rows: ActivationRow[] = await query;
   if (!rows.length) return [];
   const ids = rows.map((r) => Number(r.id));
-  const [positions, pnlOf, trades] = await Promise.all([
+  const [positions, pnlOf, trades, guarded] = await Promise.all([
     db<PositionRow>('positions')
       .where({ user_id: userId, status: 'open' })
       .whereIn('active_strategy_id', ids) as Promise<PositionRow[]>,
     realizedByActivation(db, userId),
     options.withTrades ? lastTrades(db, userId, ids) : Promise.resolve([]),
+    db('trades as t')
+      .join('positions as p', 'p.id', 't.protects_position_id')
+      .where({ 't.user_id': userId, 'p.status': 'open' })
+      .whereIn('p.active_strategy_id', ids)
+      .whereIn('t.status', ['open', 'pending'])
+      .distinct('t.protects_position_id') as Promise<{ protects_position_id: number }[]>,
   ]);
   const positionOf = new Map(positions.map((p) => [Number(p.active_strategy_id), p]));
+  const atExchange = new Set(guarded.map((g) => Number(g.protects_position_id)));
   return rows.map((row) => {
     const id = Number(row.id);
     const position = positionOf.get(id);
@@ -188,13 +155,16 @@ export async function activationViews(
       endDate: new Date(row.end_date).toISOString(),
       budget: trimNullableDecimal(row.budget),
       closeAtEnd: row.close_at_end,
+      protection: row.protection,
       state: row.state,
       suspendedBy: row.suspended_by,
       lastError: row.last_error,
       lastErrorAt: iso(row.last_error_at),
       errorCount: row.error_count,
       lastCloseTime: iso(row.last_close_time),
-      position: position ? positionOfActivation(position) : null,
+      position: position
+        ? { ...positionOfActivation(position), protectedAtExchange: atExchange.has(Number(position.id)) }
+        : null,
       realizedPnl: pnlOf.get(id) ?? '0',
     };
     if (options.withTrades) {

@@ -31,6 +31,8 @@ const TEXTS = {
     overBalance: (p: { free: string; asset: string }) => `plus que le solde libre (${p.free} ${p.asset})`,
     insufficientFunds: (p: { asked: string; asset: string; available: string }) =>
       `Fonds insuffisants : ${p.asked} ${p.asset} demandés, ${p.available} disponibles`,
+    protectionUnsupported: (p: { exchange: string }) =>
+      `${p.exchange} ne prend pas d'ordres de protection (stop-loss, take-profit) sur l'exchange`,
   },
   en: {
     inactive: (p: { symbol: string }) => `${p.symbol} cannot be traded right now`,
@@ -48,6 +50,8 @@ const TEXTS = {
     overBalance: (p: { free: string; asset: string }) => `more than the free balance (${p.free} ${p.asset})`,
     insufficientFunds: (p: { asked: string; asset: string; available: string }) =>
       `Insufficient funds: ${p.asked} ${p.asset} asked, ${p.available} available`,
+    protectionUnsupported: (p: { exchange: string }) =>
+      `${p.exchange} does not take protective orders (stop-loss, take-profit) at the exchange`,
   },
 } satisfies Record<OrderLanguage, Record<string, (params: never) => string>>;
 

@@ -12,7 +12,7 @@ export class OrderRefusedError extends ExchangeError {
     code: string,
     readonly reason: OrderRefusalReason,
     /** The input at fault, which may differ from the field the words name (a minimum cost broken by a quantity). */
-    at: OrderField,
+    at?: OrderField,
   ) {
     super(code, orderRefusal(reason), 'rejected', at);
   }

@@ -31,6 +31,8 @@ export interface OrderView {
   fee: string | null;
   feeCurrency: string | null;
   timestamp: number | null;
+  /** The exchange's order list the order belongs to (a leg of an OCO), when it says. */
+  listId?: string;
 }
 
 /** What our checks need to know of a market, from ccxt's unified market or from `exchange_symbols`. */
@@ -59,10 +61,12 @@ export interface TradeView {
   exchangeOrderId: string | null;
   symbol: string;
   side: 'buy' | 'sell';
-  type: 'market' | 'limit';
+  /** `stop_limit`: a protective stop-loss resting at the exchange, triggered at `stopPrice`. */
+  type: 'market' | 'limit' | 'stop_limit';
   quantity: string | null;
   quoteAmount: string | null;
   price: string | null;
+  stopPrice?: string | null;
   filledQuantity: string | null;
   averagePrice: string | null;
   fee: string | null;

@@ -1,6 +1,7 @@
 import type { BalanceLine } from '../brokers/paper-account';
 import type { CheckedOrder } from './order-check';
 import type { MarketRules, OrderView } from './orders';
+import type { PlacedProtection, ProtectionLegs } from './protection';
 
 export interface Candle {
   time: number;
@@ -30,5 +31,9 @@ export interface Venue {
   fetchOrder(id: string, symbol: string): Promise<OrderView>;
   cancelOrder(id: string, symbol: string): Promise<OrderView>;
   openOrders(symbol?: string): Promise<OrderView[]>;
+  /** Rests a long position's stop-loss and take-profit at the exchange (see exchangeProtects); absent elsewhere. */
+  placeProtection?(legs: ProtectionLegs): Promise<PlacedProtection>;
+  /** Cancels a protection: its order list, or its one order. Returns its legs as they ended. */
+  cancelProtection?(symbol: string, listId: string | null, orderIds: string[]): Promise<OrderView[]>;
   ohlcv(symbol: string, timeframe: string, since?: number, limit?: number): Promise<Candle[]>;
 }

@@ -5,6 +5,7 @@ import { Broker, Strategy } from '../../core/db/models';
 import type { ActiveStrategy } from '../../core/db/models';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import { findExchange } from '../../core/exchanges/catalog';
+import { exchangeProtects } from '../../core/trading/protection';
 import { marketsExchangeOf } from '../../core/exchanges/markets';
 import {
   activationView,
@@ -14,18 +15,25 @@ import {
   type ActivationView,
   type PositionRow,
 } from '../../core/live/activations';
-import { decimalField, isoInstant, parse, z } from '../../core/validation';
-import { TIMEFRAMES } from '../../queues/names';
+import { parse } from '../../core/validation';
 import { queueClose } from '../../queues/strategy-jobs';
 import { currentUser, tenant } from '../auth.middleware';
 import type { AppDeps } from '../context';
-import { idField, idParam } from '../params';
+import { idParam } from '../params';
+import {
+  createSchema,
+  emergencySchema,
+  LABELS,
+  stopSchema,
+  updateSchema,
+  type EmergencyResult,
+  type SellResult,
+} from './activation-fields';
 
 /** PostgreSQL's answer when `lock_timeout` ran out. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
 const NOT_FOUND = 'Stratégie active introuvable';
-const MARKETS = ['spot', 'futures'] as const;
 
 /** A row named in a body that the user does not have: 404 like a missing row, with the field to show it beside. */
 class MissingReference extends NotFoundError {
@@ -37,57 +45,9 @@ class MissingReference extends NotFoundError {
   }
 }
 
-const fields = {
-  symbol: z.string({ error: 'obligatoire' }).trim().min(1, { error: 'obligatoire' }).max(50, { error: '50 au plus' }),
-  market: z.enum(MARKETS, { error: "'spot' ou 'futures'" }),
-  budget: decimalField({ numbers: true })
-    .refine((v) => Number(v) > 0, { error: 'doit être positif' })
-    .nullable(),
-  closeAtEnd: z.boolean({ error: 'vrai ou faux' }),
-};
-const createSchema = z
-  .object({
-    strategyId: idField('obligatoire'),
-    brokerId: idField('obligatoire'),
-    symbol: fields.symbol,
-    /** The strategy's own when omitted; an activation runs on the timeframe its strategy was written for. */
-    timeframe: z.enum(TIMEFRAMES, { error: `une des unités ${TIMEFRAMES.join(', ')}` }).optional(),
-    startDate: isoInstant,
-    endDate: isoInstant,
-    market: fields.market.default('spot'),
-    budget: fields.budget.default(null),
-    closeAtEnd: fields.closeAtEnd.default(true),
-  })
-  .refine((b) => Date.parse(b.startDate) < Date.parse(b.endDate), {
-    error: 'doit être après la date de début',
-    path: ['endDate'],
-  });
-const updateSchema = z.object({
-  endDate: isoInstant.optional(),
-  budget: fields.budget.optional(),
-  symbol: fields.symbol.optional(),
-  market: fields.market.optional(),
-  closeAtEnd: fields.closeAtEnd.optional(),
-});
-const stopSchema = z.object({ closePosition: z.boolean({ error: 'vrai ou faux' }).default(false) });
-const emergencySchema = z.object({ closePositions: z.boolean({ error: 'vrai ou faux' }).default(false) });
-const LABELS = {
-  strategyId: 'Stratégie',
-  brokerId: 'Broker',
-  symbol: 'Paire',
-  timeframe: 'Unité de temps',
-  startDate: 'Début',
-  endDate: 'Fin',
-  market: 'Marché',
-  budget: 'Budget',
-  closeAtEnd: 'Fermer la position à la fin',
-  closePosition: 'Fermer la position',
-  closePositions: 'Fermer les positions',
-};
-
 type ActivationRow = Pick<
   ActiveStrategy,
-  'id' | 'user_id' | 'broker_id' | 'symbol' | 'market' | 'start_date' | 'end_date' | 'state'
+  'id' | 'user_id' | 'broker_id' | 'symbol' | 'market' | 'start_date' | 'end_date' | 'state' | 'protection'
 >;
 
 const positionOpen = (field?: string) =>
@@ -182,6 +142,29 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
     }
   }
 
+  /**
+   * Stop-loss and take-profit as orders at the exchange: where ccxt can place them (Binance), on a spot position
+   * (the only side those orders sell from). A position opened before keeps what it has; the choice applies to the next.
+   */
+  function checkProtection(broker: Broker, market: 'spot' | 'futures', protection: 'bot' | 'exchange'): void {
+    if (protection === 'bot') return;
+    if (!exchangeProtects(broker.exchange)) {
+      const name = findExchange(broker.exchange)?.name ?? broker.exchange;
+      throw new ValidationError(
+        `Protection : les ordres stop-loss / take-profit sur l'exchange demandent un broker Binance (« ${broker.name} » est sur ${name})`,
+        'protection',
+        'PROTECTION_UNAVAILABLE',
+      );
+    }
+    if (market !== 'spot') {
+      throw new ValidationError(
+        "Protection : les ordres sur l'exchange ne protègent que des positions spot",
+        'protection',
+        'PROTECTION_UNAVAILABLE',
+      );
+    }
+  }
+
   router.get('/', async (_req, res) => {
     res.json(await activationViews(deps.db, currentUser(res).id, { withTrades: true }));
   });
@@ -203,6 +186,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
       );
     }
     await checkMarket(broker, data.symbol, data.market);
+    checkProtection(broker, data.market, data.protection);
     const [row] = await deps
       .db('active_strategies')
       .insert({
@@ -216,6 +200,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
         market: data.market,
         budget: data.budget,
         close_at_end: data.closeAtEnd,
+        protection: data.protection,
         state: 'active',
       })
       .returning('id');
@@ -247,7 +232,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
       res,
       suspended.map((r) => Number(r.id)),
     );
-    res.json({ suspended: suspended.length, closing: positions.length });
+    res.json({ suspended: suspended.length, closing: positions.length } satisfies EmergencyResult);
   });
 
   router.get('/:id', async (req, res) => {
@@ -265,9 +250,11 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
       if (data.endDate && Date.parse(data.endDate) <= new Date(row.start_date).getTime()) {
         throw new ValidationError('Fin : doit être après la date de début', 'endDate');
       }
-      if (moves) {
+      const protection = data.protection ?? row.protection;
+      if (moves || data.protection) {
         const broker = await tenant(res).find(Broker, row.broker_id, NOT_FOUND);
-        await checkMarket(broker, symbol, market);
+        if (moves) await checkMarket(broker, symbol, market);
+        checkProtection(broker, market, protection);
       }
       await trx('active_strategies')
         .where({ id, user_id: row.user_id })
@@ -277,6 +264,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
           ...(data.endDate ? { end_date: new Date(data.endDate) } : {}),
           ...(data.budget !== undefined ? { budget: data.budget } : {}),
           ...(data.closeAtEnd !== undefined ? { close_at_end: data.closeAtEnd } : {}),
+          protection,
           updated_at: new Date(),
         });
     });
@@ -323,7 +311,7 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
       throw new ConflictError('Stratégie active : aucune position ouverte à vendre', undefined, 'NO_OPEN_POSITION');
     }
     const jobId = await queueClose(queue(), id, Number(position.id), 'sell');
-    res.status(202).json({ activation: await viewOf(res, id), jobId });
+    res.status(202).json({ activation: await viewOf(res, id), jobId } satisfies SellResult);
   });
 
   router.post('/:id/suspend', async (req, res) => {

@@ -99,6 +99,9 @@ describe('Trading BOT page', () => {
     await page.getByTestId('activation-symbol').selectOption('BTC/USDT');
     await page.getByTestId('activation-budget').fill('500,5');
     expect(await page.getByTestId('activation-close-at-end').isChecked()).toBe(true);
+    // Orders at the exchange are Binance's: the paper broker keeps the bot's minute check.
+    expect(await page.getByTestId('activation-protection').inputValue()).toBe('bot');
+    expect(await page.getByTestId('activation-protection').locator('option[value="exchange"]').isDisabled()).toBe(true);
     await screenshot(page, 'trading-bot-form');
     await page.getByTestId('activation-submit').click();
     await page.getByTestId('activation-created').waitFor();
@@ -186,6 +189,7 @@ describe('Trading BOT page', () => {
       'Entrée 25 800,00 USDT',
       'Dernier prix 26 000,00 USDT',
       'SL 25 000,00 USDT',
+      'SL/TP surveillés par le bot',
     ]) {
       expect(position).toContain(part);
     }
@@ -301,5 +305,61 @@ describe('Trading BOT page', () => {
     expect(await card().textContent()).toContain('Realised P&L');
     await page.goto(`${server.url}/compte`);
     await page.getByTestId('language').selectOption('fr');
+  });
+
+  it('offers stop-loss and take-profit at the exchange on a Binance broker, and says when they rest there', async () => {
+    const [broker] = await stack.app
+      .db('brokers')
+      .insert({ user_id: userId, name: 'Binance live', exchange: 'binance', is_active: true })
+      .returning('id');
+    await page.goto(`${server.url}/trading-bot`);
+    await page.getByTestId('activation-broker').selectOption(String(broker.id));
+    await page.getByTestId('activation-symbol').locator('option[value="BTC/USDT"]').waitFor({ state: 'attached' });
+    await page.getByTestId('activation-symbol').selectOption('BTC/USDT');
+    await page.getByTestId('activation-protection').selectOption('exchange');
+    await page.getByTestId('activation-submit').click();
+    await page.getByTestId('activation-created').waitFor();
+    const row = await stack.app.db('active_strategies').where({ broker_id: broker.id }).first();
+    expect(row).toMatchObject({ protection: 'exchange', market: 'spot' });
+    // Its position, with the OCO's two legs resting at Binance (as the strategy actor records them).
+    const [position] = await stack.app
+      .db('positions')
+      .insert({
+        user_id: userId,
+        broker_id: broker.id,
+        active_strategy_id: row.id,
+        symbol: 'BTC/USDT',
+        side: 'long',
+        quantity: '0.01',
+        entry_price: '26000',
+        current_price: '26100',
+        stop_loss: '24700',
+        take_profit: '27300',
+        status: 'open',
+      })
+      .returning('id');
+    const leg = (type: string, price: string, stop: string | null) => ({
+      user_id: userId,
+      broker_id: broker.id,
+      strategy_id: row.strategy_id,
+      active_strategy_id: row.id,
+      source: 'strategy',
+      symbol: 'BTC/USDT',
+      side: 'sell',
+      type,
+      quantity: '0.01',
+      price,
+      stop_price: stop,
+      status: 'open',
+      order_list_id: '7',
+      protects_position_id: position.id,
+    });
+    await stack.app.db('trades').insert([leg('stop_limit', '24576.5', '24700'), leg('limit', '27300', null)]);
+    await stack.app.publisher.publish('live:activation', { id: Number(row.id), kind: 'order' }, { userId });
+    const shown = page.getByTestId(`activation-${row.id}`);
+    await shown.getByText("SL/TP posés sur l'exchange").waitFor();
+    await page.mouse.move(0, 0);
+    await shown.scrollIntoViewIfNeeded();
+    await screenshot(page, 'trading-bot-protection');
   });
 });

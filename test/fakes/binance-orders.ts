@@ -28,9 +28,12 @@ export interface FakeOrder {
   origQty: string;
   executedQty: string;
   cummulativeQuoteQty: string;
-  status: 'NEW' | 'FILLED' | 'CANCELED';
+  status: 'NEW' | 'FILLED' | 'CANCELED' | 'EXPIRED';
   timeInForce: string;
-  type: 'MARKET' | 'LIMIT';
+  type: 'MARKET' | 'LIMIT' | 'LIMIT_MAKER' | 'STOP_LOSS_LIMIT';
+  /** A stop-limit's trigger ('0.00000000' otherwise); it rests untriggered until the price reaches it. */
+  stopPrice: string;
+  triggered: boolean;
   side: 'BUY' | 'SELL';
   time: number;
   updateTime: number;
@@ -53,22 +56,36 @@ export class FakeOrderBook {
   private readonly owners = new Map<number, string>();
   private nextId = 1000;
   private nextTradeId = 1;
+  private nextListId = 1;
+  /** Each order list's client id. */
+  private readonly lists = new Map<number, string>();
 
   constructor(
     private readonly symbols: SymbolInfo[],
     private readonly balances: (apiKey: string) => { asset: string; free: string; locked: string }[],
   ) {}
 
-  /** The market moves: resting limit orders it trades through fill at their price, as Binance's engine fills them. */
+  /**
+   * The market moves: resting limit orders it trades through fill at their price, as Binance's engine fills them; a
+   * stop-limit whose stop it reaches starts working as a limit (filled at once at the market price when its limit
+   * allows). A leg of an order list that fills expires the other, as Binance's OCO does.
+   */
   setPrice(symbol: string, price: string, now = Date.now()): void {
     this.prices.set(symbol, price);
     const last = new Decimal(price);
     for (const order of this.orders) {
-      if (order.symbol !== symbol || order.status !== 'NEW' || order.type !== 'LIMIT') continue;
+      if (order.symbol !== symbol || order.status !== 'NEW' || order.type === 'MARKET') continue;
       const limit = new Decimal(order.price);
-      if (order.side === 'BUY' ? last.lte(limit) : last.gte(limit)) {
-        this.fill(this.owners.get(order.orderId)!, this.info(symbol), order, limit, now);
+      if (order.type === 'STOP_LOSS_LIMIT' && !order.triggered) {
+        const stop = new Decimal(order.stopPrice);
+        if (order.side === 'SELL' ? last.gt(stop) : last.lt(stop)) continue;
+        order.triggered = true;
+        if (order.side === 'SELL' ? last.gte(limit) : last.lte(limit)) {
+          this.fillListed(order, last, now);
+          continue;
+        }
       }
+      if (order.side === 'BUY' ? last.lte(limit) : last.gte(limit)) this.fillListed(order, limit, now);
     }
   }
 
@@ -83,6 +100,76 @@ export class FakeOrderBook {
   }
 
   place(apiKey: string, params: URLSearchParams, now: number): FakeOrder {
+    const order = this.accept(apiKey, params, now, -1);
+    this.reserve(apiKey, this.info(order.symbol), order, new Decimal(order.price).gt(0) ? order.price : null);
+    const last = new Decimal(this.price(order.symbol));
+    if (order.type === 'MARKET' || this.marketable(order, last)) {
+      this.fill(apiKey, this.info(order.symbol), order, last, now);
+    }
+    this.orders.push(order);
+    return order;
+  }
+
+  /**
+   * An order list (`POST /api/v3/orderList/oco`): a LIMIT_MAKER above the market and a STOP_LOSS_LIMIT below it for
+   * the same quantity, the asset locked once for both; when one fills the other expires.
+   */
+  placeOco(apiKey: string, params: URLSearchParams, now: number): { listId: number; legs: FakeOrder[] } {
+    if (params.get('side') !== 'SELL' || params.get('aboveType') !== 'LIMIT_MAKER') {
+      throw new BinanceReject(400, -1128, 'Combination of optional parameters invalid.');
+    }
+    if (params.get('belowType') !== 'STOP_LOSS_LIMIT') {
+      throw new BinanceReject(400, -1128, 'Combination of optional parameters invalid.');
+    }
+    const listId = this.nextListId++;
+    const leg = (prefix: 'above' | 'below', type: FakeOrder['type']) => {
+      const legParams = new URLSearchParams({
+        symbol: params.get('symbol') ?? '',
+        side: 'SELL',
+        type,
+        quantity: params.get('quantity') ?? '0',
+        price: params.get(`${prefix}Price`) ?? '0',
+        timeInForce: params.get(`${prefix}TimeInForce`) ?? 'GTC',
+      });
+      const stop = params.get(`${prefix}StopPrice`);
+      if (stop) legParams.set('stopPrice', stop);
+      const id = params.get(`${prefix}ClientOrderId`);
+      if (id) legParams.set('newClientOrderId', id);
+      return this.accept(apiKey, legParams, now, listId);
+    };
+    const legs = [leg('below', 'STOP_LOSS_LIMIT'), leg('above', 'LIMIT_MAKER')];
+    this.reserve(apiKey, this.info(legs[0]!.symbol), legs[0]!, null);
+    this.lists.set(listId, params.get('listClientOrderId') ?? `list${listId}`);
+    this.orders.push(...legs);
+    return { listId, legs };
+  }
+
+  /** The list's client id, as Binance reports it. */
+  listClientOrderId(listId: number): string {
+    return this.lists.get(listId) ?? '';
+  }
+
+  /** Cancels both legs of a list (`DELETE /api/v3/orderList`), the asset they locked freed once. */
+  cancelList(apiKey: string, params: URLSearchParams, now: number): { listId: number; legs: FakeOrder[] } {
+    const byClient = params.get('listClientOrderId');
+    const listId = byClient
+      ? [...this.lists].find(([, id]) => id === byClient)?.[0]
+      : Number(params.get('orderListId') ?? NaN);
+    const legs = this.orders.filter((o) => o.orderListId === listId && o.symbol === params.get('symbol'));
+    if (listId === undefined || !legs.length || legs.every((o) => o.status !== 'NEW')) {
+      throw new BinanceReject(400, -2011, 'Unknown order list sent.');
+    }
+    this.release(apiKey, legs[0]!);
+    for (const o of legs) {
+      if (o.status !== 'NEW') continue;
+      o.status = 'CANCELED';
+      o.updateTime = now;
+    }
+    return { listId, legs };
+  }
+
+  /** Checks an order's parameters and filters as Binance does, and builds it (nothing reserved yet). */
+  private accept(apiKey: string, params: URLSearchParams, now: number, orderListId: number): FakeOrder {
     const symbol = this.info(params.get('symbol') ?? '');
     const side = params.get('side') as FakeOrder['side'];
     const type = params.get('type') as FakeOrder['type'];
@@ -91,12 +178,25 @@ export class FakeOrderBook {
     if (this.orders.some((o) => o.clientOrderId === clientOrderId && o.status === 'NEW')) {
       throw new BinanceReject(400, -2010, 'Duplicate order sent.');
     }
-    const limit = type === 'LIMIT' ? new Decimal(params.get('price') ?? '0') : undefined;
-    this.checkFilters(symbol, quantity, limit ?? new Decimal(this.price(symbol.symbol)));
+    const limit = type === 'MARKET' ? undefined : new Decimal(params.get('price') ?? '0');
+    const stopText = params.get('stopPrice');
+    if (type === 'STOP_LOSS_LIMIT' && !stopText) {
+      throw new BinanceReject(
+        400,
+        -1102,
+        "Mandatory parameter 'stopPrice' was not sent, was empty/null, or malformed.",
+      );
+    }
+    const last = new Decimal(this.price(symbol.symbol));
+    const stop = new Decimal(stopText ?? 0);
+    if (type === 'STOP_LOSS_LIMIT' && (side === 'SELL' ? last.lte(stop) : last.gte(stop))) {
+      throw new BinanceReject(400, -2010, 'Stop price would trigger immediately.');
+    }
+    this.checkFilters(symbol, quantity, limit ?? last);
     const order: FakeOrder = {
       symbol: symbol.symbol,
       orderId: this.nextId++,
-      orderListId: -1,
+      orderListId,
       clientOrderId,
       price: fixed8(limit ?? 0),
       origQty: fixed8(quantity),
@@ -106,17 +206,36 @@ export class FakeOrderBook {
       timeInForce: 'GTC',
       type,
       side,
+      stopPrice: fixed8(stop),
+      triggered: false,
       time: now,
       updateTime: now,
       fills: [],
     };
-    const last = new Decimal(this.price(symbol.symbol));
-    const marketable = !limit || (side === 'BUY' ? last.lte(limit) : last.gte(limit));
-    this.reserve(apiKey, symbol, order, limit ?? last);
-    if (marketable) this.fill(apiKey, symbol, order, last, now);
-    this.orders.push(order);
+    if (type === 'LIMIT_MAKER' && this.marketable(order, last)) {
+      throw new BinanceReject(400, -2010, 'Order would immediately match and take.');
+    }
     this.owners.set(order.orderId, apiKey);
     return order;
+  }
+
+  /** Whether a limit order (or a triggered stop-limit) trades at this price. */
+  private marketable(order: FakeOrder, last: Decimal): boolean {
+    if (order.type === 'MARKET') return true;
+    if (order.type === 'STOP_LOSS_LIMIT' && !order.triggered) return false;
+    const limit = new Decimal(order.price);
+    return order.side === 'BUY' ? last.lte(limit) : last.gte(limit);
+  }
+
+  /** Fills an order, and expires the other legs of its list. */
+  private fillListed(order: FakeOrder, price: Decimal, now: number): void {
+    this.fill(this.owners.get(order.orderId)!, this.info(order.symbol), order, price, now);
+    if (order.orderListId < 0) return;
+    for (const other of this.orders) {
+      if (other.orderListId !== order.orderListId || other === order || other.status !== 'NEW') continue;
+      other.status = 'EXPIRED';
+      other.updateTime = now;
+    }
   }
 
   find(params: URLSearchParams): FakeOrder {
@@ -141,12 +260,46 @@ export class FakeOrderBook {
       throw new BinanceReject(400, -2011, 'Unknown order sent.');
     }
     if (order.status !== 'NEW') throw new BinanceReject(400, -2011, 'Unknown order sent.');
-    const symbol = this.info(order.symbol);
-    const locked = order.side === 'BUY' ? new Decimal(order.price).mul(order.origQty) : new Decimal(order.origQty);
-    this.move(apiKey, order.side === 'BUY' ? symbol.quoteAsset : symbol.baseAsset, locked, 'locked', 'free');
+    // Cancelling a leg of a list cancels the list, as on Binance.
+    if (order.orderListId >= 0) {
+      this.cancelList(
+        apiKey,
+        new URLSearchParams({ symbol: order.symbol, orderListId: String(order.orderListId) }),
+        now,
+      );
+      return order;
+    }
+    this.release(apiKey, order);
     order.status = 'CANCELED';
     order.updateTime = now;
     return order;
+  }
+
+  /** Frees what an open order (or a list, through its first leg) locked. */
+  private release(apiKey: string, order: FakeOrder): void {
+    const symbol = this.info(order.symbol);
+    const locked = order.side === 'BUY' ? new Decimal(order.price).mul(order.origQty) : new Decimal(order.origQty);
+    this.move(apiKey, order.side === 'BUY' ? symbol.quoteAsset : symbol.baseAsset, locked, 'locked', 'free');
+  }
+
+  /** An order's fills as `GET /api/v3/myTrades?orderId=` lists them (../shared/fixtures/binance/rest/myTrades_response.json). */
+  trades(symbol: string | null, orderId: number) {
+    const order = this.orders.find((o) => o.symbol === symbol && o.orderId === orderId);
+    return (order?.fills ?? []).map((fill) => ({
+      symbol: order!.symbol,
+      id: fill.tradeId,
+      orderId: order!.orderId,
+      orderListId: order!.orderListId,
+      price: fill.price,
+      qty: fill.qty,
+      quoteQty: fixed8(new Decimal(fill.price).mul(fill.qty)),
+      commission: fill.commission,
+      commissionAsset: fill.commissionAsset,
+      time: order!.updateTime,
+      isBuyer: order!.side === 'BUY',
+      isMaker: order!.type !== 'MARKET',
+      isBestMatch: true,
+    }));
   }
 
   open(symbol: string | null): FakeOrder[] {
@@ -168,7 +321,8 @@ export class FakeOrderBook {
   }
 
   /** Locks what the order may spend; refuses like Binance when the account cannot pay. */
-  private reserve(apiKey: string, symbol: SymbolInfo, order: FakeOrder, price: Decimal): void {
+  private reserve(apiKey: string, symbol: SymbolInfo, order: FakeOrder, limit: string | null): void {
+    const price = new Decimal(limit ?? this.price(symbol.symbol));
     const [asset, amount] =
       order.side === 'BUY'
         ? [symbol.quoteAsset, price.mul(order.origQty)]
@@ -183,11 +337,11 @@ export class FakeOrderBook {
   private fill(apiKey: string, symbol: SymbolInfo, order: FakeOrder, price: Decimal, now: number): void {
     const quantity = new Decimal(order.origQty);
     const cost = price.mul(quantity);
-    const locked = order.type === 'LIMIT' ? new Decimal(order.price).mul(quantity) : cost;
+    const locked = order.type === 'MARKET' ? cost : new Decimal(order.price).mul(quantity);
     // Binance takes the commission from what the account receives.
     const [received, receivedAsset, spent, spentAsset] =
       order.side === 'BUY'
-        ? [quantity, symbol.baseAsset, order.type === 'LIMIT' ? locked : cost, symbol.quoteAsset]
+        ? [quantity, symbol.baseAsset, order.type === 'MARKET' ? cost : locked, symbol.quoteAsset]
         : [cost, symbol.quoteAsset, quantity, symbol.baseAsset];
     const commission = received.mul(COMMISSION);
     this.move(apiKey, spentAsset, spent, 'locked', null);

@@ -55,6 +55,8 @@ export class FakeBinanceRest {
     method: string;
     path: string;
     query: URLSearchParams;
+    /** The query's and the body's parameters together: signed POSTs send theirs in the body. */
+    params?: URLSearchParams;
     at: number;
     apiKey: string | null;
   }[] = [];
@@ -126,18 +128,20 @@ export class FakeBinanceRest {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    this.requests.push({
+    const request: FakeBinanceRest['requests'][number] = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       at: Date.now(),
       apiKey: (req.headers['x-mbx-apikey'] as string | undefined) ?? null,
-    });
+    };
+    this.requests.push(request);
     const body = await new Promise<string>((resolve) => {
       let data = '';
       req.on('data', (chunk: Buffer) => (data += chunk.toString()));
       req.on('end', () => resolve(data));
     });
+    request.params = new URLSearchParams([url.search.slice(1), body].filter(Boolean).join('&'));
     const reply = (status: number, payload: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
@@ -167,13 +171,28 @@ export class FakeBinanceRest {
       if (route === 'POST /api/v3/order') {
         const order = this.book.place(account.apiKey, params, Date.now());
         await this.onOrderAccepted?.(order);
-        return reply(200, { ...order, transactTime: order.time, workingTime: order.time });
+        const { triggered: _triggered, ...shown } = order;
+        return reply(200, { ...shown, transactTime: order.time, workingTime: order.time });
+      }
+      if (route === 'POST /api/v3/orderList/oco') {
+        const list = this.book.placeOco(account.apiKey, params, Date.now());
+        for (const leg of list.legs) await this.onOrderAccepted?.(leg);
+        return reply(200, this.orderList(list, 'EXEC_STARTED', 'EXECUTING'));
+      }
+      if (route === 'DELETE /api/v3/orderList') {
+        return reply(
+          200,
+          this.orderList(this.book.cancelList(account.apiKey, params, Date.now()), 'ALL_DONE', 'ALL_DONE'),
+        );
       }
       if (route === 'GET /api/v3/order') return reply(200, this.queried(this.book.find(params)));
       if (route === 'DELETE /api/v3/order') {
         const order = this.book.cancel(account.apiKey, params, Date.now());
-        const { fills: _fills, time: _time, updateTime: _update, ...rest } = order;
+        const { fills: _fills, time: _time, updateTime: _update, triggered: _triggered, ...rest } = order;
         return reply(200, { ...rest, origClientOrderId: order.clientOrderId, transactTime: order.updateTime });
+      }
+      if (route === 'GET /api/v3/myTrades') {
+        return reply(200, this.book.trades(params.get('symbol'), Number(params.get('orderId') ?? NaN)));
       }
       if (route === 'GET /api/v3/openOrders') {
         return reply(
@@ -188,10 +207,30 @@ export class FakeBinanceRest {
     }
   }
 
+  /** An order list as `POST /api/v3/orderList/oco` and `DELETE /api/v3/orderList` answer it. */
+  private orderList(list: { listId: number; legs: FakeOrder[] }, listStatusType: string, listOrderStatus: string) {
+    const first = list.legs[0]!;
+    return {
+      orderListId: list.listId,
+      contingencyType: 'OCO',
+      listStatusType,
+      listOrderStatus,
+      listClientOrderId: this.book.listClientOrderId(list.listId),
+      transactionTime: Math.max(...list.legs.map((o) => o.updateTime)),
+      symbol: first.symbol,
+      orders: list.legs.map((o) => ({ symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId })),
+      orderReports: list.legs.map((o) => {
+        const { fills: _fills, time, updateTime, triggered: _triggered, ...rest } = o;
+        return { ...rest, transactTime: updateTime, workingTime: o.type === 'STOP_LOSS_LIMIT' ? -1 : time };
+      }),
+    };
+  }
+
   /** GET /api/v3/order and openOrders items: no fills, with `isWorking`. */
   private queried(order: FakeOrder) {
-    const { fills: _fills, ...rest } = order;
-    return { ...rest, stopPrice: '0.00000000', icebergQty: '0.00000000', isWorking: true, workingTime: order.time };
+    const { fills: _fills, triggered, ...rest } = order;
+    const working = order.type !== 'STOP_LOSS_LIMIT' || triggered;
+    return { ...rest, icebergQty: '0.00000000', isWorking: working, workingTime: working ? order.time : -1 };
   }
 
   private ticker(symbol: string) {

@@ -73,6 +73,7 @@ describe('POST /api/active-strategies', () => {
       endDate: body.endDate,
       budget: null,
       closeAtEnd: true,
+      protection: 'bot',
       state: 'active',
       suspendedBy: null,
       lastError: null,
@@ -126,6 +127,12 @@ describe('POST /api/active-strategies', () => {
       [{ budget: '-5' }, 'budget', /^Budget : nombre décimal attendu/],
       [{ budget: '1' + '0'.repeat(30) }, 'budget', /^Budget : 18 chiffres au plus/],
       [{ closeAtEnd: 'oui' }, 'closeAtEnd', /^Fermer la position à la fin : vrai ou faux/],
+      [{ protection: 'oco' }, 'protection', /^Protection : 'bot' ou 'exchange'/],
+      [
+        { protection: 'exchange' },
+        'protection',
+        /^Protection : les ordres stop-loss \/ take-profit sur l'exchange demandent un broker Binance \(« .* » est sur Paper/,
+      ],
     ];
     const before = await activations();
     for (const [fields, field, message] of cases) {
@@ -213,6 +220,7 @@ describe('the view', () => {
       lastPrice: '19000',
       unrealizedPnl: '500',
       openedAt: expect.any(String),
+      protectedAtExchange: false,
     });
     expect(view.realizedPnl).toBe('7.5');
     expect(view.trades).toHaveLength(10);
@@ -349,6 +357,53 @@ describe('POST /api/active-strategies/:id/sell', () => {
     expect(jobs.map((job) => [job.id, job.name, job.data])).toEqual([
       [one.body.jobId, 'close', { activeStrategyId: id, positionId, reason: 'sell' }],
     ]);
+  });
+});
+
+describe('protection at the exchange', () => {
+  it('is offered on a Binance broker in spot, and chosen again by PUT for the next positions', async () => {
+    const client = await signedInClient(app);
+    const { strategyId } = await ownRows(client);
+    const [broker] = await app
+      .db('brokers')
+      .insert({ user_id: client.user!.id, name: 'Binance', exchange: 'binance', is_active: true })
+      .returning('id');
+    await listMarket(app.db, 'binance', 'BTC/USDT');
+    const brokerId = Number(broker.id);
+    const res = await client.send(
+      'post',
+      '/api/active-strategies',
+      activationBody(strategyId, brokerId, { protection: 'exchange' }),
+    );
+    expect([res.status, res.body.protection]).toEqual([201, 'exchange']);
+    const put = (body: Record<string, unknown>) => client.send('put', `/api/active-strategies/${res.body.id}`, body);
+    expect((await put({ protection: 'bot' })).body).toMatchObject({ protection: 'bot' });
+    expect((await put({ protection: 'exchange' })).body).toMatchObject({ protection: 'exchange' });
+    const bad = await put({ protection: 'both' });
+    expect([bad.status, bad.body.error?.field]).toEqual([400, 'protection']);
+    // Binance's protective orders sell what a spot position holds: futures keep the bot's check.
+    await listMarket(app.db, 'binance', 'BTC/USDT:USDT', { type: 'swap' });
+    try {
+      const futures = await client.send(
+        'post',
+        '/api/active-strategies',
+        activationBody(strategyId, brokerId, { protection: 'exchange', market: 'futures' }),
+      );
+      expect([futures.status, futures.body.error?.field]).toEqual([400, 'protection']);
+      expect(futures.body.error.message).toMatch(
+        /^Protection : les ordres sur l'exchange ne protègent que des positions spot/,
+      );
+      const bot = await client.send(
+        'post',
+        '/api/active-strategies',
+        activationBody(strategyId, brokerId, { market: 'futures' }),
+      );
+      expect(bot.status).toBe(201);
+    } finally {
+      await app.db('exchange_symbols').where({ exchange: 'binance', symbol: 'BTC/USDT:USDT' }).delete();
+    }
+    const stored = await app.db('active_strategies').where({ id: res.body.id }).first('protection');
+    expect(stored.protection).toBe('exchange');
   });
 });
 

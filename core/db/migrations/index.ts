@@ -17,6 +17,7 @@ import * as backtestEquity from './015-backtest-equity';
 import * as backtestStoppedPhase from './016-backtest-stopped-phase';
 import * as activationCloseAtEnd from './017-activation-close-at-end';
 import * as tradeErrorReason from './018-trade-error-reason';
+import * as exchangeProtection from './019-exchange-protection';
 
 /**
  * Migrations are listed here rather than found on disk, so the same list runs from TypeScript (tests, tsx) and
@@ -41,6 +42,7 @@ const migrations: Record<string, Knex.Migration> = {
   '016-backtest-stopped-phase': backtestStoppedPhase,
   '017-activation-close-at-end': activationCloseAtEnd,
   '018-trade-error-reason': tradeErrorReason,
+  '019-exchange-protection': exchangeProtection,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

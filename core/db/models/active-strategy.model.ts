@@ -3,7 +3,8 @@ import { OwnedModel } from './base.model';
 import { Broker } from './broker.model';
 import { Strategy } from './strategy.model';
 
-export type ActivationState = 'active' | 'suspended' | 'stopped';
+export type { ActivationState } from '../../live/activation-view';
+import type { ActivationState } from '../../live/activation-view';
 
 export class ActiveStrategy extends OwnedModel {
   static tableName = 'active_strategies';
@@ -18,6 +19,8 @@ export class ActiveStrategy extends OwnedModel {
   suspended_by!: 'user' | 'errors' | 'emergency' | null;
   market!: 'spot' | 'futures';
   budget!: string | null;
+  close_at_end!: boolean;
+  protection!: 'bot' | 'exchange';
   last_close_time!: Date | null;
   last_error!: string | null;
   last_error_at!: Date | null;

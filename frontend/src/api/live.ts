@@ -1,31 +1,16 @@
-import type { ActivationView } from '@core/live/activations';
+import type { z } from 'zod';
+import type { ActivationView } from '@core/live/activation-view';
+import type { createSchema, emergencySchema, stopSchema, updateSchema } from '@http/routes/activation-fields';
+
+export type { EmergencyResult, SellResult } from '@http/routes/activation-fields';
 
 /** An activation of `GET /api/active-strategies`: a strategy running on a broker's market between two dates. */
 export type Activation = ActivationView;
 
-// The request schemas and the emergency stop's answer are still declared inside
-// http/routes/active-strategies.routes.ts, which the web app cannot import: the types below follow them by hand.
-
-/** The body of `POST /api/active-strategies` (createSchema). */
-export interface ActivationBody {
-  strategyId: number;
-  brokerId: number;
-  symbol: string;
-  startDate: string;
-  endDate: string;
-  market: 'spot' | 'futures';
-  budget: string | null;
-  closeAtEnd: boolean;
-}
-
-/** The answer of `POST /api/active-strategies/emergency-stop`. */
-export interface EmergencyResult {
-  suspended: number;
-  closing: number;
-}
-
-/** The answer of `POST /api/active-strategies/:id/sell`: the activation, and the close job queued. */
-export interface SellResult {
-  activation: Activation;
-  jobId: string;
-}
+/** The body of `POST /api/active-strategies`. */
+export type ActivationBody = z.input<typeof createSchema>;
+/** The body of `PUT /api/active-strategies/:id`. */
+export type ActivationUpdate = z.input<typeof updateSchema>;
+/** The bodies of `POST /api/active-strategies/:id/stop` and `/emergency-stop`. */
+export type StopBody = z.input<typeof stopSchema>;
+export type EmergencyBody = z.input<typeof emergencySchema>;

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, ApiError } from '@/api/client';
-import type { Activation, ActivationBody, EmergencyResult, SellResult } from '@/api/live';
+import type { Activation, ActivationBody, EmergencyBody, EmergencyResult, SellResult, StopBody } from '@/api/live';
 import type { SymbolPage } from '@/api/trading';
 import { useBrokersStore } from './brokers';
 import { useStatusStore } from './status';
@@ -94,7 +94,7 @@ export const useLiveStore = defineStore('live', () => {
   /** Ends the activation now; with `closePosition`, its open position is closed at market like Vendre does. */
   function stop(id: number, closePosition: boolean): Promise<void> {
     return run(id, 'stop', async () => {
-      const stopped = await api<Activation>('POST', `${BASE}/${id}/stop`, { closePosition });
+      const stopped = await api<Activation>('POST', `${BASE}/${id}/stop`, { closePosition } satisfies StopBody);
       if (closePosition && stopped.position) closing.value = { ...closing.value, [id]: stopped.position.id };
       return keepTrades(id, stopped);
     });
@@ -118,7 +118,9 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   async function emergencyStop(closePositions: boolean): Promise<EmergencyResult> {
-    const result = await api<EmergencyResult>('POST', `${BASE}/emergency-stop`, { closePositions });
+    const result = await api<EmergencyResult>('POST', `${BASE}/emergency-stop`, {
+      closePositions,
+    } satisfies EmergencyBody);
     await load();
     return result;
   }

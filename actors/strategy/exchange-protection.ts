@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import { Dec } from '../../core/decimal';
+import { ExchangeError } from '../../core/exchanges/errors';
+import type { TradeView } from '../../core/trading/orders';
+import type { BrokerRequests } from '../../queues/broker-client';
+import { orderKeys } from '../../queues/jobs';
+import type { LiveDeps } from './evaluation';
+import type { ActivationRow, PositionRow } from './live-context';
+import type { LiveExitReason } from './live-orders';
+
+/** A protective leg as the position's checks read it. */
+interface LegRow {
+  id: number;
+  type: string;
+  status: string;
+  filled_quantity: string | null;
+}
+
+/** Statuses in which a leg still protects the position (or may: sent, answer unknown). */
+const LIVE = ['open', 'pending'];
+
+/** Whether this activation's new positions get their levels as orders at the exchange. */
+export function protectsAtExchange(activation: Pick<ActivationRow, 'protection' | 'market'>): boolean {
+  return activation.protection === 'exchange' && activation.market === 'spot';
+}
+
+export function legsOf(db: Knex, positionId: number): Promise<LegRow[]> {
+  return db('trades')
+    .where({ protects_position_id: positionId })
+    .orderBy('id')
+    .select('id', 'type', 'status', 'filled_quantity');
+}
+
+/** The exit a filled leg is: its stop-loss or its take-profit. */
+export const legReason = (leg: Pick<TradeView, 'type'>): LiveExitReason =>
+  leg.type === 'stop_limit' ? 'stop_loss' : 'take_profit';
+
+/**
+ * Rests the position's stop-loss and take-profit at the exchange (once per position: the business key), for an
+ * activation that asks it, on a long spot position with levels. A refusal (the exchange's, or a market too small for
+ * its minimum) is written on the legs: the bot watches the levels from then on, as it does for every other position.
+ */
+export async function placeProtection(
+  deps: Pick<LiveDeps, 'broker' | 'logger'>,
+  activation: Pick<ActivationRow, 'id' | 'user_id' | 'strategy_id' | 'broker_id' | 'symbol'>,
+  position: Pick<PositionRow, 'id' | 'side' | 'quantity' | 'stop_loss' | 'take_profit'>,
+): Promise<void> {
+  if (position.side !== 'long' || (position.stop_loss === null && position.take_profit === null)) return;
+  try {
+    await deps.broker.placeProtection({
+      brokerId: Number(activation.broker_id),
+      businessKey: orderKeys.protection(Number(activation.id), Number(position.id)),
+      origin: {
+        userId: Number(activation.user_id),
+        source: 'strategy',
+        strategyId: Number(activation.strategy_id),
+        activeStrategyId: Number(activation.id),
+      },
+      positionId: Number(position.id),
+      request: {
+        symbol: activation.symbol,
+        amount: position.quantity,
+        stopLoss: position.stop_loss,
+        takeProfit: position.take_profit,
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof ExchangeError)) throw error;
+    deps.logger.warn({ err: error, positionId: position.id }, 'protective orders refused: the bot watches the levels');
+  }
+}
+
+/** What the minute check makes of a position's protection (checkProtection). */
+export type ProtectionCheck = { watch: 'exchange' } | { watch: 'bot' } | { watch: 'filled'; tradeId: number };
+
+/**
+ * What the minute check does for a position whose levels rest (or were to rest) at the exchange: the protection
+ * placed if it never was; its legs asked of the exchange while they are live. `exchange` while the exchange watches
+ * the levels; `filled` when a leg filled (the caller closes the position from it); `bot` when the bot's own check
+ * must watch them (the protection was refused, cancelled or expired without a fill, or never asked for).
+ */
+export async function checkProtection(
+  deps: LiveDeps,
+  activation: ActivationRow,
+  position: PositionRow,
+): Promise<ProtectionCheck> {
+  const legs = await legsOf(deps.db, position.id);
+  if (legs.length === 0) {
+    if (!protectsAtExchange(activation)) return { watch: 'bot' };
+    await placeProtection(deps, activation, position);
+    const placed = await legsOf(deps.db, position.id);
+    return placed.some((leg) => LIVE.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
+  }
+  let settled: Pick<TradeView, 'id' | 'status' | 'filledQuantity'>[] = legs.map((leg) => ({
+    id: Number(leg.id),
+    status: leg.status,
+    filledQuantity: leg.filled_quantity,
+  }));
+  if (legs.some((leg) => LIVE.includes(leg.status))) {
+    settled = await deps.broker.call('settleProtection', {
+      brokerId: Number(activation.broker_id),
+      positionId: Number(position.id),
+      cancel: false,
+    });
+  }
+  const filled = settled.find((leg) => leg.status === 'closed' && Dec(leg.filledQuantity ?? 0).gt(0));
+  if (filled) return { watch: 'filled', tradeId: filled.id };
+  return settled.some((leg) => LIVE.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
+}
+
+/**
+ * Before a position is closed at market (the strategy's exit, Vendre, Stop, the end of the period), its legs at the
+ * exchange are cancelled — they hold the asset. What they filled meanwhile counts: the fills returned are part of
+ * the close, and only what is left is sold at market.
+ */
+export async function cancelProtection(
+  trx: Knex.Transaction,
+  broker: BrokerRequests,
+  activation: Pick<ActivationRow, 'broker_id'>,
+  position: Pick<PositionRow, 'id' | 'quantity'>,
+): Promise<{ fills: TradeView[]; left: string; reason: LiveExitReason | null }> {
+  const live = await trx('trades').where({ protects_position_id: position.id }).whereIn('status', LIVE).first('id');
+  if (!live) return { fills: [], left: position.quantity, reason: null };
+  const legs = await broker.call('settleProtection', {
+    brokerId: Number(activation.broker_id),
+    positionId: Number(position.id),
+    cancel: true,
+  });
+  const fills = legs.filter((leg) => Dec(leg.filledQuantity ?? 0).gt(0));
+  const sold = fills.reduce((sum, leg) => sum.plus(leg.filledQuantity!), Dec(0));
+  const left = Dec.max(0, Dec(position.quantity).minus(sold));
+  return { fills, left: left.toFixed(), reason: fills.length ? legReason(fills[0]!) : null };
+}

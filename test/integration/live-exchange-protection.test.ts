@@ -1,0 +1,248 @@
+// Stop-loss and take-profit resting at the exchange: an activation that asks for it gets, on each long spot entry, an
+// OCO order list at Binance (a LIMIT_MAKER at the target, a STOP_LOSS_LIMIT at the stop) through ccxt's real class
+// against the fake Binance. The minute check asks the exchange about the legs and closes the position from the one
+// that filled; any other exit cancels the list first; a refused protection leaves the levels to the bot's own check.
+import { protectionIds } from '../../actors/broker/protection-orders';
+import { placeProtection } from '../../actors/strategy/exchange-protection';
+import { orderKeys } from '../../queues/jobs';
+import { BinanceReject } from '../fakes/binance-orders';
+import { btcHourlyCandles } from '../helpers/market-data';
+import { activation, evaluatedOnTick, loadMarkets, savedStrategy, startLiveWorkers, storeRows } from '../helpers/live';
+import { binanceBroker, paperBrokerOf, signedInClient, startTradingStack } from '../helpers/trading';
+import { until } from '../helpers/wait';
+
+const H = 3_600_000;
+// A market no other suite stores candles of: the minute checks read every 1m candle since a position's last check.
+const KEY = { source: 'binance', symbol: 'BNB/USDT', timeframe: '1h' };
+const PAIR = 'BNBUSDT';
+
+/** Real BTC/USDT hours, at a hundredth of their prices on BNB/USDT's 0.1 tick. */
+const hours = (from: number, to: number) =>
+  btcHourlyCandles(from, to).map(([t, ...prices]) => [
+    t!,
+    ...prices.slice(0, 4).map((p) => Math.round(p! * 0.1) / 10),
+    prices[4]!,
+  ]);
+
+/** Long on a green candle, out on a red one, a twentieth of the balance, with a stop and a target. */
+const flip = (stop: number, target: number) => `class Flip extends Strategy {
+  shouldLong() { return this.candles.close.at(-1) > this.candles.open.at(-1); }
+  shouldShort() { return this.candles.close.at(-1) < this.candles.open.at(-1); }
+  calculatePositionSize() { return this.balance * 0.05; }
+  calculateStopLoss() { return ${stop}; }
+  calculateTakeProfit() { return ${target}; }
+}`;
+
+const tick = (price: number, up: boolean) => (Math[up ? 'ceil' : 'floor'](price * 10) / 10).toFixed(1);
+
+describe('stop-loss and take-profit at the exchange', () => {
+  let stack: Awaited<ReturnType<typeof startTradingStack>>;
+  let live: Awaited<ReturnType<typeof startLiveWorkers>>;
+  let now = 0;
+  let checks = 0;
+
+  beforeAll(async () => {
+    stack = await startTradingStack();
+    live = await startLiveWorkers(stack.app, { now: () => now });
+    await loadMarkets(stack.app, 'binance');
+    // What an earlier run against the same database left would hit these positions' stops early.
+    await stack.app.db('candles').where({ source: KEY.source, symbol: KEY.symbol }).delete();
+  });
+  afterAll(async () => {
+    await live.close();
+    await stack.close();
+  });
+
+  async function replayClose(activationId: number, row: number[]): Promise<string> {
+    const closeTime = row[0] + H - 1;
+    now = closeTime + 1 + 500;
+    stack.fake.setPrice(PAIR, String(row[4]));
+    return evaluatedOnTick(live, activationId, closeTime);
+  }
+
+  /** The minute check, run now; resolves once it has finished. */
+  async function minuteCheck(): Promise<void> {
+    const jobId = `protect-exchange-test-${checks++}`;
+    await live.strategyQueue.add('protect', {}, { jobId });
+    await until(async () => (await live.strategyQueue.getJob(jobId))?.finishedOn);
+  }
+
+  /** A new user's Flip on `rows` with protection at the exchange, entered on the first green close. */
+  async function enteredAtGreen(rows: number[][], stop: number, target: number, paper = false) {
+    await storeRows(stack.app, rows, KEY, H);
+    const client = await signedInClient(stack.app);
+    const brokerId = paper ? await paperBrokerOf(client) : await binanceBroker(client);
+    const strategyId = await savedStrategy(client, flip(stop, target));
+    const id = await activation(stack.app, {
+      userId: client.user!.id,
+      strategyId,
+      brokerId,
+      from: rows[0]![0],
+      to: rows.at(-1)![0] + 10 * H,
+      symbol: KEY.symbol,
+      protection: 'exchange',
+    });
+    const green = rows.findIndex(([, o, , , c]) => c! > o!);
+    expect(await replayClose(id, rows[green]!)).toBe('traded');
+    const position = await stack.app.db('positions').where({ active_strategy_id: id, status: 'open' }).first();
+    const legs = () => stack.app.db('trades').where({ protects_position_id: position.id }).orderBy('type');
+    return { client, id, green, position, legs };
+  }
+
+  /** The order-list requests of one position's protection (other suites' and earlier runs' positions aside). */
+  const listRequests = (activationId: number, positionId: number) =>
+    stack.fake.requests.filter(
+      (r) =>
+        r.path === '/api/v3/orderList/oco' &&
+        r.params?.get('listClientOrderId') === protectionIds(orderKeys.protection(activationId, positionId)).list,
+    ).length;
+
+  it('rests an OCO list at the exchange on entry and closes the position from the target leg that filled there', async () => {
+    const rows = hours(36_400, 36_420);
+    const { client, id, position, legs } = await enteredAtGreen(rows, 0.05, 0.03);
+    const entry = Number(position.entry_price);
+    const [target, stop] = await legs();
+    // The stop rounded up and the target down to Binance's tick, so neither is further from the entry than asked.
+    expect(stop).toMatchObject({ type: 'stop_limit', side: 'sell', status: 'open', source: 'strategy' });
+    expect(Number(stop.stop_price)).toBe(Number(tick(entry * 0.95, true)));
+    expect(Number(stop.price)).toBe(Number(tick(Number(stop.stop_price) * 0.995, false)));
+    expect(target).toMatchObject({ type: 'limit', side: 'sell', status: 'open' });
+    expect(Number(target.price)).toBe(Number(tick(entry * 1.03, false)));
+    expect(stop.order_list_id).not.toBeNull();
+    expect(target.order_list_id).toBe(stop.order_list_id);
+    expect(Number(stop.quantity)).toBe(Number(position.quantity));
+    const atExchange = stack.fake.orders.filter((o) => o.orderListId === Number(stop.order_list_id));
+    expect(atExchange.map((o) => o.type).sort()).toEqual(['LIMIT_MAKER', 'STOP_LOSS_LIMIT']);
+    expect(atExchange.every((o) => Number(o.origQty) === Number(position.quantity))).toBe(true);
+    const view = await client.get(`/api/active-strategies/${id}`);
+    expect(view.body).toMatchObject({ protection: 'exchange', position: { protectedAtExchange: true } });
+
+    // Between the levels, the minute check asks the exchange and leaves the position to it.
+    stack.fake.setPrice(PAIR, tick(entry * 1.01, false));
+    const orders = stack.fake.orders.length;
+    await minuteCheck();
+    expect(await stack.app.db('positions').where({ id: position.id }).first()).toMatchObject({ status: 'open' });
+    expect(stack.fake.orders).toHaveLength(orders);
+
+    // The market reaches the target: Binance fills the LIMIT_MAKER and expires the stop.
+    stack.fake.setPrice(PAIR, tick(entry * 1.031, false));
+    await minuteCheck();
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'take_profit' });
+    expect(Number(closed.exit_price)).toBe(Number(target.price));
+    expect(Number(closed.exit_trade_id)).toBe(Number(target.id));
+    const [filledTarget, expiredStop] = await legs();
+    expect(filledTarget).toMatchObject({ status: 'closed' });
+    expect(expiredStop).toMatchObject({ status: 'expired' });
+    // Realised P&L: the move on what was held, less both legs' fees (Binance's 0.1 %, the exit's in USDT).
+    const quantity = Number(position.quantity);
+    const exitFee = Number(filledTarget.fee);
+    expect(filledTarget.fee_currency).toBe('USDT');
+    const pnl = (Number(target.price) - entry) * quantity - Number(position.entry_fee) - exitFee;
+    expect(Number(closed.realized_pnl)).toBeCloseTo(pnl, 6);
+    // Nothing was sold at market.
+    expect(stack.fake.orders).toHaveLength(orders);
+  });
+
+  it('cancels the list before the strategy exits at market, and sells what it held', async () => {
+    const rows = hours(36_420, 36_440);
+    const { id, green, position, legs } = await enteredAtGreen(rows, 0.05, 0.05);
+    const listId = (await legs())[0]!.order_list_id;
+    const red = rows.findIndex(([, o, , , c], i) => i > green && c! < o!);
+    const cancels = () =>
+      stack.fake.requests.filter(
+        (r) => r.method === 'DELETE' && r.path === '/api/v3/orderList' && r.params?.get('orderListId') === listId,
+      );
+    expect(await replayClose(id, rows[red]!)).toBe('traded');
+    expect(cancels()).toHaveLength(1);
+    expect((await legs()).map((leg) => leg.status)).toEqual(['canceled', 'canceled']);
+    expect(stack.fake.orders.filter((o) => o.orderListId === Number(listId)).map((o) => o.status)).toEqual([
+      'CANCELED',
+      'CANCELED',
+    ]);
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'signal' });
+    const sale = stack.fake.orders.filter((o) => o.type === 'MARKET' && o.side === 'SELL').at(-1);
+    expect(sale).toMatchObject({ status: 'FILLED', origQty: Number(position.quantity).toFixed(8) });
+  });
+
+  it('never rests the protection twice: an answer lost after Binance took the list is looked up by client order id', async () => {
+    // Binance takes the list, then the answer is lost (an overloaded 503): the job is tried again, finds both legs
+    // by their client order ids and records them instead of sending a second list.
+    let lost = 0;
+    stack.fake.onOrderAccepted = (order) => {
+      if (order.orderListId < 0 || lost++ > 0) return;
+      throw new BinanceReject(
+        503,
+        -1008,
+        'Server is currently overloaded with other requests. Please try again in a few minutes.',
+      );
+    };
+    const rows = hours(36_440, 36_460);
+    const { id, position, legs } = await enteredAtGreen(rows, 0.05, 0.05);
+    stack.fake.onOrderAccepted = undefined;
+    expect(lost).toBeGreaterThan(0);
+    expect(listRequests(id, position.id)).toBe(1);
+    const placed = await legs();
+    expect(placed.map((leg) => leg.status)).toEqual(['open', 'open']);
+    expect(placed.map((leg) => leg.client_order_id).sort()).toEqual(
+      stack.fake.orders
+        .filter((o) => o.orderListId === Number(placed[0]!.order_list_id))
+        .map((o) => o.clientOrderId)
+        .sort(),
+    );
+    // Asked again once placed (the minute check after a restart, say): nothing is sent.
+    const row = await stack.app.db('active_strategies').where({ id }).first();
+    await placeProtection(live.deps, row, position);
+    await minuteCheck();
+    expect(listRequests(id, position.id)).toBe(1);
+  });
+
+  it('closes at market when the market falls through the stop-limit and leaves it unfilled', async () => {
+    const rows = hours(36_460, 36_480);
+    const { id, green, position, legs } = await enteredAtGreen(rows, 0.02, 0.05);
+    const [, stop] = await legs();
+    // A fall to below the stop-limit's limit: Binance triggers the stop, the limit rests unfilled.
+    const fallen = Number(stop.price) * 0.99;
+    stack.fake.setPrice(PAIR, tick(fallen, false));
+    const t0 = rows[green]![0] + H;
+    await storeRows(
+      stack.app,
+      [[t0, fallen * 1.01, fallen * 1.01, fallen * 0.999, fallen, 1]],
+      { ...KEY, timeframe: '1m' },
+      60_000,
+    );
+    await minuteCheck();
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
+    expect((await legs()).map((leg) => leg.status)).toEqual(['canceled', 'canceled']);
+    const sale = await stack.app.db('trades').where({ id: closed.exit_trade_id }).first();
+    expect(sale).toMatchObject({ type: 'market', side: 'sell', status: 'closed', active_strategy_id: id });
+    expect(Number(sale.filled_quantity)).toBe(Number(position.quantity));
+  });
+
+  it('leaves the levels to the bot when the exchange cannot hold them', async () => {
+    // The paper exchange takes no protective orders (the API offers the choice only on Binance): the refusal is
+    // written on the legs and the bot's minute check closes at the stop on a 1m wick, as without the option.
+    const rows = hours(36_480, 36_500);
+    stack.fake.setPrice(PAIR, String(rows[0]![4]));
+    const { green, position, legs } = await enteredAtGreen(rows, 0.01, 0.5, true);
+    const refused = await legs();
+    expect(refused.map((leg) => [leg.type, leg.status, leg.error_code])).toEqual([
+      ['limit', 'rejected', 'PROTECTION_UNSUPPORTED'],
+      ['stop_limit', 'rejected', 'PROTECTION_UNSUPPORTED'],
+    ]);
+    const stop = Number(position.stop_loss);
+    const t0 = rows[green]![0] + H;
+    await storeRows(
+      stack.app,
+      [[t0, stop * 1.004, stop * 1.005, stop * 0.998, stop * 1.003, 1]],
+      { ...KEY, timeframe: '1m' },
+      60_000,
+    );
+    stack.fake.setPrice(PAIR, String(stop * 1.003));
+    await minuteCheck();
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
+  });
+});
