@@ -355,7 +355,8 @@ describe('Trading BOT page', () => {
       protects_position_id: position.id,
     });
     await stack.app.db('trades').insert([leg('stop_limit', '24576.5', '24700'), leg('limit', '27300', null)]);
-    await stack.app.publisher.publish('live:activation', { id: Number(row.id), kind: 'order' }, { userId });
+    // Read afresh: the page may not have joined its events yet after the navigation.
+    await page.reload();
     const shown = page.getByTestId(`activation-${row.id}`);
     await shown.getByText("SL/TP posés sur l'exchange").waitFor();
     await page.mouse.move(0, 0);

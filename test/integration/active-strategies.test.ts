@@ -361,6 +361,8 @@ describe('POST /api/active-strategies/:id/sell', () => {
 });
 
 describe('protection at the exchange', () => {
+  const PAIR = 'PRT/USDT';
+
   it('is offered on a Binance broker in spot, and chosen again by PUT for the next positions', async () => {
     const client = await signedInClient(app);
     const { strategyId } = await ownRows(client);
@@ -368,12 +370,14 @@ describe('protection at the exchange', () => {
       .db('brokers')
       .insert({ user_id: client.user!.id, name: 'Binance', exchange: 'binance', is_active: true })
       .returning('id');
-    await listMarket(app.db, 'binance', 'BTC/USDT');
+    // A pair of its own under `binance`: other suites wait for Binance's real markets to load, and would take this
+    // one for them.
+    await listMarket(app.db, 'binance', PAIR);
     const brokerId = Number(broker.id);
     const res = await client.send(
       'post',
       '/api/active-strategies',
-      activationBody(strategyId, brokerId, { protection: 'exchange' }),
+      activationBody(strategyId, brokerId, { symbol: PAIR, protection: 'exchange' }),
     );
     expect([res.status, res.body.protection]).toEqual([201, 'exchange']);
     const put = (body: Record<string, unknown>) => client.send('put', `/api/active-strategies/${res.body.id}`, body);
@@ -382,12 +386,12 @@ describe('protection at the exchange', () => {
     const bad = await put({ protection: 'both' });
     expect([bad.status, bad.body.error?.field]).toEqual([400, 'protection']);
     // Binance's protective orders sell what a spot position holds: futures keep the bot's check.
-    await listMarket(app.db, 'binance', 'BTC/USDT:USDT', { type: 'swap' });
+    await listMarket(app.db, 'binance', `${PAIR}:USDT`, { type: 'swap' });
     try {
       const futures = await client.send(
         'post',
         '/api/active-strategies',
-        activationBody(strategyId, brokerId, { protection: 'exchange', market: 'futures' }),
+        activationBody(strategyId, brokerId, { symbol: PAIR, protection: 'exchange', market: 'futures' }),
       );
       expect([futures.status, futures.body.error?.field]).toEqual([400, 'protection']);
       expect(futures.body.error.message).toMatch(
@@ -396,11 +400,15 @@ describe('protection at the exchange', () => {
       const bot = await client.send(
         'post',
         '/api/active-strategies',
-        activationBody(strategyId, brokerId, { market: 'futures' }),
+        activationBody(strategyId, brokerId, { symbol: PAIR, market: 'futures' }),
       );
       expect(bot.status).toBe(201);
     } finally {
-      await app.db('exchange_symbols').where({ exchange: 'binance', symbol: 'BTC/USDT:USDT' }).delete();
+      await app
+        .db('exchange_symbols')
+        .where({ exchange: 'binance' })
+        .whereIn('symbol', [PAIR, `${PAIR}:USDT`])
+        .delete();
     }
     const stored = await app.db('active_strategies').where({ id: res.body.id }).first('protection');
     expect(stored.protection).toBe('exchange');
