@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { announceLiveness } from '../../core/liveness';
 import { listen, startTestApp, uniqueName, type TestApp } from '../helpers/app';
-import { launchBrowser, registeredPage, screenshot, screenshotWithTooltip } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, screenshotWithTooltip, chooseLanguage } from '../helpers/browser';
 import { HeartbeatHarness, MINUTE, until, xrpEthTrades } from '../helpers/heartbeat';
 
 describe('Heartbeat page', () => {
@@ -90,7 +90,7 @@ describe('Heartbeat page', () => {
     await paris.goto(`${server.url}/compte`);
     await paris.getByTestId('timezone').selectOption('local');
     await paris.getByText(/Heure affichée maintenant : .* UTC\+[12]$/).waitFor();
-    await paris.getByTestId('language').selectOption('en');
+    await chooseLanguage(paris, 'en');
     await paris.getByText(/Time shown now: .* UTC\+[12]$/).waitFor();
 
     await paris.goto(`${server.url}/heartbeat`);

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
 import { listMarket } from '../helpers/activations';
-import { launchBrowser, registeredPage, screenshot, textOf } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, textOf, chooseLanguage } from '../helpers/browser';
 import { startTradingStack } from '../helpers/trading';
 import { openQueue } from '../../queues/connection';
 import { jobIds } from '../../queues/jobs';
@@ -297,14 +297,14 @@ describe('Trading BOT page', () => {
 
   it('speaks English in English mode', async () => {
     await page.goto(`${server.url}/compte`);
-    await page.getByTestId('language').selectOption('en');
+    await chooseLanguage(page, 'en');
     await page.getByRole('link', { name: 'Trading BOT' }).click();
     await page.getByRole('heading', { name: 'Activate a strategy' }).waitFor();
     expect(await textOf(page, 'status-strategies')).toBe('Live strategies: 0');
     expect(await card().getByTestId('activation-state').textContent()).toBe('Stopped');
     expect(await card().textContent()).toContain('Realised P&L');
     await page.goto(`${server.url}/compte`);
-    await page.getByTestId('language').selectOption('fr');
+    await chooseLanguage(page, 'fr');
   });
 
   it('offers stop-loss and take-profit at the exchange on a Binance broker, and says when they rest there', async () => {

@@ -6,7 +6,7 @@
 // credential labels and the stored reasons of refused attempts included), a rename's success line naming the new name.
 import type { Browser, Page } from 'playwright-core';
 import { listen, uniqueName } from '../helpers/app';
-import { launchBrowser, registeredPage, screenshot } from '../helpers/browser';
+import { launchBrowser, registeredPage, screenshot, chooseLanguage } from '../helpers/browser';
 import { KEY, SECRET, startTradingStack } from '../helpers/trading';
 
 /** A table row's cells, the French no-break spaces written as plain spaces. */
@@ -229,7 +229,7 @@ describe('brokers and manual trading pages', () => {
 
   it('speaks English in English mode, checks included', async () => {
     await page.goto(`${server.url}/compte`);
-    await page.getByTestId('language').selectOption('en');
+    await chooseLanguage(page, 'en');
     await page.getByText('Brokers').first().waitFor();
     await page.goto(`${server.url}/trading-manuel`);
     await page.getByRole('heading', { name: 'Manual trading' }).waitFor();
@@ -284,6 +284,6 @@ describe('brokers and manual trading pages', () => {
     expect(asked).toContain('Binance (broker “Binance main”)');
     await page.getByTestId('confirm-cancel').click();
 
-    await page.getByTestId('language').selectOption('fr');
+    await chooseLanguage(page, 'fr');
   });
 });

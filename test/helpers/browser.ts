@@ -59,6 +59,18 @@ export async function screenshotWithTooltip(page: Page, target: Locator, name: s
   await page.evaluate(() => document.getElementById('screenshot-tooltip')?.remove());
 }
 
+/**
+ * Picks the display language on the Compte page and waits until the server has stored it: the next full load takes the
+ * language from the account, so leaving before the reply would bring the previous one back.
+ */
+export async function chooseLanguage(page: Page, language: 'fr' | 'en'): Promise<void> {
+  const saved = page.waitForResponse(
+    (res) => res.url().endsWith('/api/auth/preferences') && res.request().method() === 'PUT' && res.ok(),
+  );
+  await page.getByTestId('language').selectOption(language);
+  await saved;
+}
+
 /** Visible text of a test id, runs of spaces (the French no-break ones included) written as one plain space. */
 export async function textOf(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
