@@ -119,10 +119,12 @@ describe('stop-loss and take-profit at the exchange', () => {
 
     // Between the levels, the minute check asks the exchange and leaves the position to it.
     stack.fake.setPrice(PAIR, tick(entry * 1.01, false));
-    const orders = stack.fake.orders.length;
+    // Counted on this market: other suites' activations left in the database may trade on this fake too.
+    const ordersHere = () => stack.fake.orders.filter((o) => o.symbol === PAIR);
+    const orders = ordersHere().length;
     await minuteCheck();
     expect(await stack.app.db('positions').where({ id: position.id }).first()).toMatchObject({ status: 'open' });
-    expect(stack.fake.orders).toHaveLength(orders);
+    expect(ordersHere()).toHaveLength(orders);
 
     // The market reaches the target: Binance fills the LIMIT_MAKER and expires the stop.
     stack.fake.setPrice(PAIR, tick(entry * 1.031, false));
@@ -141,7 +143,7 @@ describe('stop-loss and take-profit at the exchange', () => {
     const pnl = (Number(target.price) - entry) * quantity - Number(position.entry_fee) - exitFee;
     expect(Number(closed.realized_pnl)).toBeCloseTo(pnl, 6);
     // Nothing was sold at market.
-    expect(stack.fake.orders).toHaveLength(orders);
+    expect(ordersHere()).toHaveLength(orders);
   });
 
   it('cancels the list before the strategy exits at market, and sells what it held', async () => {
@@ -162,8 +164,15 @@ describe('stop-loss and take-profit at the exchange', () => {
     ]);
     const closed = await stack.app.db('positions').where({ id: position.id }).first();
     expect(closed).toMatchObject({ status: 'closed', exit_reason: 'signal' });
-    const sale = stack.fake.orders.filter((o) => o.type === 'MARKET' && o.side === 'SELL').at(-1);
-    expect(sale).toMatchObject({ status: 'FILLED', origQty: Number(position.quantity).toFixed(8) });
+    // Found by its client order id: other suites' activations may trade on this fake too.
+    const exit = await stack.app.db('trades').where({ id: closed.exit_trade_id }).first();
+    const sale = stack.fake.orders.find((o) => o.clientOrderId === exit.client_order_id);
+    expect(sale).toMatchObject({
+      type: 'MARKET',
+      side: 'SELL',
+      status: 'FILLED',
+      origQty: Number(position.quantity).toFixed(8),
+    });
   });
 
   it('never rests the protection twice: an answer lost after Binance took the list is looked up by client order id', async () => {
