@@ -1,5 +1,6 @@
 // Live trading, in the actors of one worker process (bench/live-worker.ts): the dispatcher, the strategy actor
-// (LIVE_CONCURRENCY, SANDBOX_THREADS), the broker and markets actors.
+// (LIVE_CONCURRENCY, SANDBOX_THREADS), the broker and markets actors; the fake Binance in a process of its own
+// (bench/live-exchange.ts), as the exchange is not on the worker's CPU.
 // - Close to order: 20 activations on 10 markets (10 users, a Binance broker each on the fake Binance, two
 //   activations each), a strategy that orders on every close (long entry, then exit, and again). From the `tick`
 //   queued as the heartbeat queues it at the candle boundary to each order accepted at the fake exchange (its
@@ -17,7 +18,8 @@ import { jobIds } from '../queues/jobs';
 import { QUEUES } from '../queues/names';
 import { GRACE_MS } from './heartbeat';
 import { percentile, report, save } from './harness';
-import { MARKETS, MINUTE, benchActivation, benchExchange, benchUser, storeCandles } from './live-setup';
+import { monotonicMs, startBenchExchange } from './live-exchange';
+import { MARKETS, MINUTE, benchActivation, benchUser, storeCandles } from './live-setup';
 import { startLiveWorker } from './live-worker';
 
 const ROUNDS = Number(process.env.BENCH_LIVE_ROUNDS ?? 10);
@@ -43,8 +45,8 @@ const FLIP = `class Flip extends Strategy {
 const IDLE = 'class Idle extends Strategy {}';
 
 async function main(): Promise<void> {
-  const fake = benchExchange();
-  const fakeUrl = await fake.listen();
+  const fake = await startBenchExchange();
+  const fakeUrl = fake.url;
   const config = loadConfig({
     ...process.env,
     QUEUE_PREFIX: `live${process.pid}`,
@@ -129,15 +131,18 @@ async function main(): Promise<void> {
     // Close to order.
     let tickAt = 0;
     let accepted: number[] = [];
-    fake.onOrderAccepted = () => void accepted.push(performance.now() - tickAt);
+    fake.onOrderAccepted = (at) => void accepted.push(at - tickAt);
     const samples: number[] = [];
     const starts: number[] = [];
     for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
       if (r === WARMUP_ROUNDS) worker.watches.reset();
       accepted = [];
-      tickAt = performance.now();
+      tickAt = monotonicMs();
       const round = await close(flips.length);
       const traded = round.outcomes.filter((o) => o === 'traded').length;
+      // The exchange's reports come over its own channel, and may trail its replies.
+      const until = monotonicMs() + 1000;
+      while (accepted.length < flips.length && monotonicMs() < until) await new Promise((r) => setTimeout(r, 2));
       if (traded !== flips.length || accepted.length !== flips.length) {
         const errors = await db('active_strategies').whereIn('id', flips).pluck('last_error');
         throw new Error(
