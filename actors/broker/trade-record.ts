@@ -58,6 +58,7 @@ export function tradeView(row: TradeRow): TradeView {
     quoteAmount: text(row.quote_amount),
     price: text(row.price),
     ...(row.stop_price ? { stopPrice: text(row.stop_price) } : {}),
+    ...(row.protects_position_id ? { protection: row.type === 'stop_limit' ? 'stop' : 'target' } : {}),
     filledQuantity: text(row.filled_quantity),
     averagePrice: text(row.average_price),
     fee: text(row.fee),

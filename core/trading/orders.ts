@@ -67,6 +67,8 @@ export interface TradeView {
   quoteAmount: string | null;
   price: string | null;
   stopPrice?: string | null;
+  /** Set on the legs resting at the exchange to protect a live position: its stop-loss or its take-profit. */
+  protection?: 'stop' | 'target';
   filledQuantity: string | null;
   averagePrice: string | null;
   fee: string | null;

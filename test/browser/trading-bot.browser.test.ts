@@ -359,6 +359,11 @@ describe('Trading BOT page', () => {
     await page.reload();
     const shown = page.getByTestId(`activation-${row.id}`);
     await shown.getByText("SL/TP posés sur l'exchange").waitFor();
+    // Its last trades name the two legs for what they hold.
+    expect(await shown.getByTestId('activation-trade-type').allTextContents()).toEqual([
+      'Take-profit (limite)',
+      'Stop-loss (stop-limit)',
+    ]);
     await page.mouse.move(0, 0);
     await shown.scrollIntoViewIfNeeded();
     await screenshot(page, 'trading-bot-protection');

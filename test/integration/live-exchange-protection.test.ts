@@ -116,6 +116,15 @@ describe('stop-loss and take-profit at the exchange', () => {
     expect(atExchange.every((o) => Number(o.origQty) === Number(position.quantity))).toBe(true);
     const view = await client.get(`/api/active-strategies/${id}`);
     expect(view.body).toMatchObject({ protection: 'exchange', position: { protectedAtExchange: true } });
+    // Its trades say which leg holds which level; the entry is a plain order.
+    const shown = new Map((view.body.trades as { id: number }[]).map((t) => [t.id, t]));
+    expect(shown.get(Number(stop.id))).toMatchObject({
+      type: 'stop_limit',
+      protection: 'stop',
+      stopPrice: String(Number(stop.stop_price)),
+    });
+    expect(shown.get(Number(target.id))).toMatchObject({ type: 'limit', protection: 'target' });
+    expect(shown.get(Number(position.entry_trade_id))).not.toHaveProperty('protection');
 
     // Between the levels, the minute check asks the exchange and leaves the position to it.
     stack.fake.setPrice(PAIR, tick(entry * 1.01, false));
