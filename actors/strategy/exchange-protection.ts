@@ -17,7 +17,7 @@ interface LegRow {
 }
 
 /** Statuses in which a leg still protects the position (or may: sent, answer unknown). */
-const LIVE = ['open', 'pending'];
+export const LIVE_LEGS = ['open', 'pending'];
 
 /** Whether this activation's new positions get their levels as orders at the exchange. */
 export function protectsAtExchange(activation: Pick<ActivationRow, 'protection' | 'market'>): boolean {
@@ -89,14 +89,14 @@ export async function checkProtection(
     if (!protectsAtExchange(activation)) return { watch: 'bot' };
     await placeProtection(deps, activation, position);
     const placed = await legsOf(deps.db, position.id);
-    return placed.some((leg) => LIVE.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
+    return placed.some((leg) => LIVE_LEGS.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
   }
   let settled: Pick<TradeView, 'id' | 'status' | 'filledQuantity'>[] = legs.map((leg) => ({
     id: Number(leg.id),
     status: leg.status,
     filledQuantity: leg.filled_quantity,
   }));
-  if (legs.some((leg) => LIVE.includes(leg.status))) {
+  if (legs.some((leg) => LIVE_LEGS.includes(leg.status))) {
     settled = await deps.broker.call('settleProtection', {
       brokerId: Number(activation.broker_id),
       positionId: Number(position.id),
@@ -105,7 +105,7 @@ export async function checkProtection(
   }
   const filled = settled.find((leg) => leg.status === 'closed' && Dec(leg.filledQuantity ?? 0).gt(0));
   if (filled) return { watch: 'filled', tradeId: filled.id };
-  return settled.some((leg) => LIVE.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
+  return settled.some((leg) => LIVE_LEGS.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
 }
 
 /**
@@ -119,7 +119,10 @@ export async function cancelProtection(
   activation: Pick<ActivationRow, 'broker_id'>,
   position: Pick<PositionRow, 'id' | 'quantity'>,
 ): Promise<{ fills: TradeView[]; left: string; reason: LiveExitReason | null }> {
-  const live = await trx('trades').where({ protects_position_id: position.id }).whereIn('status', LIVE).first('id');
+  const live = await trx('trades')
+    .where({ protects_position_id: position.id })
+    .whereIn('status', LIVE_LEGS)
+    .first('id');
   if (!live) return { fills: [], left: position.quantity, reason: null };
   const legs = await broker.call('settleProtection', {
     brokerId: Number(activation.broker_id),

@@ -7,7 +7,7 @@ import { liveMarket, lockActivation, type ActivationRow, type LiveMarket, type P
 import { ordering } from './balance-memo';
 import { pullClosedCandles, SETTLED_MS } from './pulled-candles';
 import { tradeView } from '../broker/trade-record';
-import { checkProtection, legReason } from './exchange-protection';
+import { LIVE_LEGS, checkProtection, legReason } from './exchange-protection';
 import { closeAtMarket, recordClose, type LiveExitReason } from './live-orders';
 
 /**
@@ -144,15 +144,23 @@ async function protectOne(
     return closeFromLeg(deps, Number(row.active_strategy_id), Number(row.id), protection.tradeId);
   const market = await liveMarket(deps.db, activation, deps);
   if (protection.watch === 'exchange') {
-    // A stop-limit the market fell through rests unfilled below its limit: the bot closes at market then, as it would
-    // without the exchange (the close cancels the legs first and counts what they filled).
-    const stop: { price: string } | undefined = await deps
+    // The bot watches what the exchange no longer holds: a leg that expired while the other rests (Binance expires
+    // the stop when the target fills in part) leaves its level to the bot. A stop-limit the market fell through
+    // rests unfilled below its limit: the bot closes at market then, as it would without the exchange. The close
+    // cancels the legs first and counts what they filled.
+    const live: { type: string; price: string }[] = await deps
       .db('trades')
-      .where({ protects_position_id: row.id, type: 'stop_limit', status: 'open' })
-      .first('price');
-    if (!stop) return false;
-    const hit = await levelHit(deps.db, { ...row, stop_loss: stop.price, take_profit: null }, market, now);
-    return hit ? closePosition(deps, Number(row.active_strategy_id), Number(row.id), 'stop_loss') : false;
+      .where({ protects_position_id: row.id })
+      .whereIn('status', LIVE_LEGS)
+      .select('type', 'price');
+    const stop = live.find((leg) => leg.type === 'stop_limit');
+    const levels = {
+      stop_loss: stop ? stop.price : row.stop_loss,
+      take_profit: live.some((leg) => leg.type !== 'stop_limit') ? null : row.take_profit,
+    };
+    if (levels.stop_loss === null && levels.take_profit === null) return false;
+    const hit = await levelHit(deps.db, { ...row, ...levels }, market, now);
+    return hit ? closePosition(deps, Number(row.active_strategy_id), Number(row.id), hit.reason) : false;
   }
   // On an exchange the heartbeat does not stream, the minutes since the last check are asked of the exchange.
   // The last minute closed a few seconds ago at least: the exchange has its last trades in it by then.

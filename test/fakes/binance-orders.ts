@@ -28,7 +28,7 @@ export interface FakeOrder {
   origQty: string;
   executedQty: string;
   cummulativeQuoteQty: string;
-  status: 'NEW' | 'FILLED' | 'CANCELED' | 'EXPIRED';
+  status: 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
   timeInForce: string;
   type: 'MARKET' | 'LIMIT' | 'LIMIT_MAKER' | 'STOP_LOSS_LIMIT';
   /** A stop-limit's trigger ('0.00000000' otherwise); it rests untriggered until the price reaches it. */
@@ -41,6 +41,8 @@ export interface FakeOrder {
 }
 
 const COMMISSION = '0.001';
+/** Whether an order still works at the exchange: new, or filled in part. */
+const working = (order: FakeOrder) => order.status === 'NEW' || order.status === 'PARTIALLY_FILLED';
 const fixed8 = (value: Decimal.Value) => new Decimal(value).toFixed(8);
 
 /**
@@ -74,7 +76,7 @@ export class FakeOrderBook {
     this.prices.set(symbol, price);
     const last = new Decimal(price);
     for (const order of this.orders) {
-      if (order.symbol !== symbol || order.status !== 'NEW' || order.type === 'MARKET') continue;
+      if (order.symbol !== symbol || !working(order) || order.type === 'MARKET') continue;
       const limit = new Decimal(order.price);
       if (order.type === 'STOP_LOSS_LIMIT' && !order.triggered) {
         const stop = new Decimal(order.stopPrice);
@@ -156,12 +158,14 @@ export class FakeOrderBook {
       ? [...this.lists].find(([, id]) => id === byClient)?.[0]
       : Number(params.get('orderListId') ?? NaN);
     const legs = this.orders.filter((o) => o.orderListId === listId && o.symbol === params.get('symbol'));
-    if (listId === undefined || !legs.length || legs.every((o) => o.status !== 'NEW')) {
+    if (listId === undefined || !legs.length || !legs.some(working)) {
       throw new BinanceReject(400, -2011, 'Unknown order list sent.');
     }
-    this.release(apiKey, legs[0]!);
+    // The legs locked the asset once: what none of them filled is freed.
+    const filled = legs.reduce((sum, o) => sum.plus(o.executedQty), new Decimal(0));
+    this.release(apiKey, legs[0]!, filled);
     for (const o of legs) {
-      if (o.status !== 'NEW') continue;
+      if (!working(o)) continue;
       o.status = 'CANCELED';
       o.updateTime = now;
     }
@@ -175,7 +179,7 @@ export class FakeOrderBook {
     const type = params.get('type') as FakeOrder['type'];
     const quantity = new Decimal(params.get('quantity') ?? '0');
     const clientOrderId = params.get('newClientOrderId') ?? `fake${this.nextId}`;
-    if (this.orders.some((o) => o.clientOrderId === clientOrderId && o.status === 'NEW')) {
+    if (this.orders.some((o) => o.clientOrderId === clientOrderId && working(o))) {
       throw new BinanceReject(400, -2010, 'Duplicate order sent.');
     }
     const limit = type === 'MARKET' ? undefined : new Decimal(params.get('price') ?? '0');
@@ -232,7 +236,7 @@ export class FakeOrderBook {
     this.fill(this.owners.get(order.orderId)!, this.info(order.symbol), order, price, now);
     if (order.orderListId < 0) return;
     for (const other of this.orders) {
-      if (other.orderListId !== order.orderListId || other === order || other.status !== 'NEW') continue;
+      if (other.orderListId !== order.orderListId || other === order || !working(other)) continue;
       other.status = 'EXPIRED';
       other.updateTime = now;
     }
@@ -259,7 +263,7 @@ export class FakeOrderBook {
     } catch {
       throw new BinanceReject(400, -2011, 'Unknown order sent.');
     }
-    if (order.status !== 'NEW') throw new BinanceReject(400, -2011, 'Unknown order sent.');
+    if (!working(order)) throw new BinanceReject(400, -2011, 'Unknown order sent.');
     // Cancelling a leg of a list cancels the list, as on Binance.
     if (order.orderListId >= 0) {
       this.cancelList(
@@ -269,16 +273,17 @@ export class FakeOrderBook {
       );
       return order;
     }
-    this.release(apiKey, order);
+    this.release(apiKey, order, new Decimal(order.executedQty));
     order.status = 'CANCELED';
     order.updateTime = now;
     return order;
   }
 
-  /** Frees what an open order (or a list, through its first leg) locked. */
-  private release(apiKey: string, order: FakeOrder): void {
+  /** Frees what an open order (or a list, through its first leg) locked for the part not `filled`. */
+  private release(apiKey: string, order: FakeOrder, filled: Decimal): void {
     const symbol = this.info(order.symbol);
-    const locked = order.side === 'BUY' ? new Decimal(order.price).mul(order.origQty) : new Decimal(order.origQty);
+    const left = new Decimal(order.origQty).minus(filled);
+    const locked = order.side === 'BUY' ? new Decimal(order.price).mul(left) : left;
     this.move(apiKey, order.side === 'BUY' ? symbol.quoteAsset : symbol.baseAsset, locked, 'locked', 'free');
   }
 
@@ -303,7 +308,7 @@ export class FakeOrderBook {
   }
 
   open(symbol: string | null): FakeOrder[] {
-    return this.orders.filter((o) => o.status === 'NEW' && (!symbol || o.symbol === symbol));
+    return this.orders.filter((o) => working(o) && (!symbol || o.symbol === symbol));
   }
 
   private checkFilters(symbol: SymbolInfo, quantity: Decimal, price: Decimal): void {
@@ -334,8 +339,27 @@ export class FakeOrderBook {
     this.move(apiKey, asset, amount, 'free', 'locked');
   }
 
-  private fill(apiKey: string, symbol: SymbolInfo, order: FakeOrder, price: Decimal, now: number): void {
-    const quantity = new Decimal(order.origQty);
+  /**
+   * Part of a resting order trades at its limit price (the market touched it without the depth for all of it): the
+   * order keeps working for the rest, and the other legs of its list expire, as Binance's OCO does on a partial fill.
+   */
+  fillPart(clientOrderId: string, quantity: string, now = Date.now()): void {
+    const order = this.orders.find((o) => o.clientOrderId === clientOrderId && working(o) && o.type !== 'MARKET');
+    if (!order) throw new Error(`no resting order ${clientOrderId}`);
+    this.fill(this.owners.get(order.orderId)!, this.info(order.symbol), order, new Decimal(order.price), now, quantity);
+    for (const other of this.orders) {
+      if (other.orderListId < 0 || other.orderListId !== order.orderListId || other === order || !working(other)) {
+        continue;
+      }
+      other.status = 'EXPIRED';
+      other.updateTime = now;
+    }
+  }
+
+  /** Fills `part` of an order, or all it has left. */
+  private fill(apiKey: string, symbol: SymbolInfo, order: FakeOrder, price: Decimal, now: number, part?: string): void {
+    const before = new Decimal(order.executedQty);
+    const quantity = part === undefined ? new Decimal(order.origQty).minus(before) : new Decimal(part);
     const cost = price.mul(quantity);
     const locked = order.type === 'MARKET' ? cost : new Decimal(order.price).mul(quantity);
     // Binance takes the commission from what the account receives.
@@ -347,11 +371,12 @@ export class FakeOrderBook {
     this.move(apiKey, spentAsset, spent, 'locked', null);
     if (order.side === 'BUY' && locked.gt(cost)) this.move(apiKey, spentAsset, locked.minus(cost), null, 'free');
     this.move(apiKey, receivedAsset, received.minus(commission), null, 'free');
-    order.status = 'FILLED';
-    order.executedQty = fixed8(quantity);
-    order.cummulativeQuoteQty = fixed8(cost);
+    order.executedQty = fixed8(before.plus(quantity));
+    order.status = new Decimal(order.executedQty).gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED';
+    order.cummulativeQuoteQty = fixed8(new Decimal(order.cummulativeQuoteQty).plus(cost));
     order.updateTime = now;
     order.fills = [
+      ...order.fills,
       {
         price: fixed8(price),
         qty: fixed8(quantity),

@@ -239,6 +239,45 @@ describe('stop-loss and take-profit at the exchange', () => {
     expect(Number(sale.filled_quantity)).toBe(Number(position.quantity));
   });
 
+  it('watches the stop itself once Binance expired it on a part of the target filled, and sells the rest', async () => {
+    const rows = hours(36_500, 36_520);
+    const { green, position, legs } = await enteredAtGreen(rows, 0.02, 0.05);
+    const [target, stop] = await legs();
+    // The market touches the target without the depth for all of it: a third sells there, and Binance expires the
+    // stop, as it does to the other leg of an OCO on a partial fill.
+    const quantity = Number(position.quantity);
+    const part = (Math.floor((quantity / 3) * 1000) / 1000).toFixed(3);
+    stack.fake.book.fillPart(target.client_order_id, part);
+    await minuteCheck();
+    expect(await stack.app.db('positions').where({ id: position.id }).first()).toMatchObject({ status: 'open' });
+    const [resting, expired] = await legs();
+    expect(resting).toMatchObject({ id: target.id, status: 'open' });
+    expect(Number(resting.filled_quantity)).toBe(Number(part));
+    expect(expired).toMatchObject({ id: stop.id, status: 'expired' });
+
+    // The market falls through the stop the exchange no longer holds: the bot's own check takes it.
+    const fallen = Number(position.stop_loss) * 0.99;
+    stack.fake.setPrice(PAIR, tick(fallen, false));
+    const t0 = rows[green]![0] + H;
+    await storeRows(
+      stack.app,
+      [[t0, fallen * 1.01, fallen * 1.01, fallen * 0.999, fallen, 1]],
+      { ...KEY, timeframe: '1m' },
+      60_000,
+    );
+    await minuteCheck();
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
+    expect((await legs()).map((leg) => leg.status)).toEqual(['canceled', 'expired']);
+    // Only what the target did not sell is sold at market; the exit averages both.
+    const sale = await stack.app.db('trades').where({ id: closed.exit_trade_id }).first();
+    expect(sale).toMatchObject({ type: 'market', side: 'sell', status: 'closed' });
+    expect(Number(sale.filled_quantity)).toBeCloseTo(quantity - Number(part), 8);
+    const average =
+      (Number(part) * Number(target.price) + Number(sale.filled_quantity) * Number(sale.average_price)) / quantity;
+    expect(Number(closed.exit_price)).toBeCloseTo(average, 6);
+  });
+
   it('leaves the levels to the bot when the exchange cannot hold them', async () => {
     // The paper exchange takes no protective orders (the API offers the choice only on Binance): the refusal is
     // written on the legs and the bot's minute check closes at the stop on a 1m wick, as without the option.
