@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decimalsOf,
   formatAtStep,
+  formatChartPrice,
   formatFixed,
   formatMoney,
   formatNumber,
@@ -52,5 +53,14 @@ describe('number formats', () => {
     expect(formatPercent(0, 'en')).toBe('0.00%');
     expect(formatNumber(null, 'fr')).toBe('—');
     expect(formatMoney('', 'USDT', 'fr')).toBe('—');
+  });
+
+  it('writes a chart scale price with cents from 1 up and three significant digits below', () => {
+    expect(formatChartPrice(56000, 'fr')).toBe(n('56_000,00'));
+    expect(formatChartPrice(56000, 'en')).toBe('56,000.00');
+    expect(formatChartPrice(0.5, 'fr')).toBe('0,500');
+    expect(formatChartPrice(0.000123456, 'en')).toBe('0.000123');
+    expect(formatChartPrice(-0.25, 'en')).toBe('-0.250');
+    expect(formatChartPrice(0, 'fr')).toBe('0,00');
   });
 });

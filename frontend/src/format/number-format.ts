@@ -68,6 +68,19 @@ export function formatMoney(
   return currency && options.code !== false ? `${text}\u00a0${currency}` : text;
 }
 
+/**
+ * A price on a chart's scale, in the reader's language: two decimals from 1 up (26 000,00), and below 1 enough
+ * decimals for three significant digits (0,000123), as a market's own prices read. Rounded to what is shown.
+ */
+export function formatChartPrice(price: number, language: Language): string {
+  const size = Math.abs(price);
+  const decimals = size >= 1 || size === 0 ? 2 : Math.min(10, 2 - Math.floor(Math.log10(size)));
+  return format(price.toFixed(decimals), language, {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+}
+
 /** Quote currencies shown with cents. */
 export const FIAT_LIKE = new Set(['USD', 'EUR', 'USDT', 'USDC', 'FDUSD', 'BUSD', 'TUSD', 'DAI', 'GBP']);
 

@@ -1,13 +1,18 @@
 import { createChart, type IChartApi, type UTCTimestamp } from 'lightweight-charts';
 import { formatDateTime } from '@/format/date-format';
-import { formatMoney, localeOf } from '@/format/number-format';
+import { formatChartPrice, formatMoney, localeOf } from '@/format/number-format';
 import type { usePrefsStore } from '@/stores/prefs';
 
+type Prefs = ReturnType<typeof usePrefsStore>;
+
+/** Prices on a chart's scale: money in USDT by default, or a market's prices (`'price'`) at their magnitude. */
+export type ChartValues = 'money' | 'price';
+
 /**
- * A chart of the Statistiques page in the page's theme (read from the CSS variables of the current theme), dates in
- * the user's zone and money in their language.
+ * A chart in the page's theme (read from the CSS variables of the current theme), its crosshair's date in the user's
+ * zone and its scale's numbers in their language, as the rest of the page writes them.
  */
-export function statsChart(el: HTMLElement, prefs: ReturnType<typeof usePrefsStore>): IChartApi {
+export function themedChart(el: HTMLElement, prefs: Prefs, values: ChartValues = 'money'): IChartApi {
   const style = getComputedStyle(document.documentElement);
   return createChart(el, {
     width: el.clientWidth,
@@ -19,7 +24,10 @@ export function statsChart(el: HTMLElement, prefs: ReturnType<typeof usePrefsSto
     localization: {
       locale: localeOf(prefs.language),
       timeFormatter: (time: UTCTimestamp) => formatDateTime(time * 1000, prefs.language, prefs.displayTimezone),
-      priceFormatter: (price: number) => formatMoney(price.toFixed(2), 'USDT', prefs.language, { code: false }),
+      priceFormatter:
+        values === 'price'
+          ? (price: number) => formatChartPrice(price, prefs.language)
+          : (price: number) => formatMoney(price.toFixed(2), 'USDT', prefs.language, { code: false }),
     },
   });
 }
