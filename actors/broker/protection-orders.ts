@@ -179,7 +179,10 @@ export async function settleProtection(
       );
       for (const view of views) {
         const leg = open.find((row) => row.exchange_order_id === view.id);
-        if (leg) await recordOrder(db, leg.id, view);
+        if (!leg) continue;
+        // A leg cancelled after part of it filled: its fee is in its trades, which the cancel's report lacks.
+        const filledInPart = Number(view.filled) > 0 && view.fee === null;
+        await recordOrder(db, leg.id, filledInPart ? await venue.fetchOrder(view.id, leg.symbol) : view);
       }
     } catch (error) {
       if (!(error instanceof ExchangeError)) throw error;

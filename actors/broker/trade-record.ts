@@ -184,12 +184,13 @@ export async function recordOrder(db: Knex, tradeId: number, order: OrderView): 
       status: order.status,
       filled_quantity: order.filled,
       average_price: order.average,
-      fee: order.fee,
-      fee_currency: order.feeCurrency,
+      // A report without the fee (Binance's cancel reports carry no fills) keeps the one read from the order's trades.
+      fee: order.fee ?? db.raw('fee'),
+      fee_currency: order.feeCurrency ?? db.raw('fee_currency'),
       error_code: null,
       error_message: null,
       error_reason: null,
-      executed_at: Number(order.filled) > 0 ? new Date(order.timestamp ?? Date.now()) : null,
+      executed_at: Number(order.filled) > 0 ? new Date(order.filledAt ?? order.timestamp ?? Date.now()) : null,
       ...(order.listId ? { order_list_id: order.listId } : {}),
       updated_at: new Date(),
     })

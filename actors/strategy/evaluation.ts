@@ -22,7 +22,7 @@ import {
 import { ordering, type BalanceMemo } from './balance-memo';
 import { pullClosedCandles, type CandlePuller } from './pulled-candles';
 import { adoptOrphanEntry, closeAtMarket, LiveOrderError, openFromEntry } from './live-orders';
-import { legsOf, placeProtection, protectsAtExchange } from './exchange-protection';
+import { protectUnderLock, protectsAtExchange } from './exchange-protection';
 
 export interface LiveDeps extends CandlePuller {
   db: Knex;
@@ -154,8 +154,7 @@ export async function evaluateClose(
 async function protectEntry(deps: LiveDeps, activation: ActivationRow): Promise<void> {
   try {
     const position = await openPosition(deps.db, activation.id);
-    if (position && (await legsOf(deps.db, position.id)).length === 0)
-      await placeProtection(deps, activation, position);
+    if (position) await protectUnderLock(deps, Number(activation.id), Number(position.id));
   } catch (error) {
     deps.logger.warn({ err: error, activeStrategyId: activation.id }, 'protective orders not placed yet');
   }

@@ -4,8 +4,9 @@ import { ExchangeError } from '../../core/exchanges/errors';
 import type { TradeView } from '../../core/trading/orders';
 import type { BrokerRequests } from '../../queues/broker-client';
 import { orderKeys } from '../../queues/jobs';
+import { tradeView, type TradeRow } from '../broker/trade-record';
 import type { LiveDeps } from './evaluation';
-import type { ActivationRow, PositionRow } from './live-context';
+import { lockActivation, type ActivationRow, type PositionRow } from './live-context';
 import type { LiveExitReason } from './live-orders';
 
 /** A protective leg as the position's checks read it. */
@@ -70,6 +71,25 @@ export async function placeProtection(
   }
 }
 
+/**
+ * Places the position's protection under the activation's lock, the position read again there. A close (Vendre, the
+ * strategy's exit, Stop, the end) takes the same lock and cancels the legs it finds: placed outside it, a list could
+ * land on a position a close had just sold, and rest unwatched on the user's other coins.
+ */
+export async function protectUnderLock(
+  deps: Pick<LiveDeps, 'db' | 'broker' | 'logger'>,
+  activationId: number,
+  positionId: number,
+): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const activation = await lockActivation(trx, activationId);
+    if (!activation || !protectsAtExchange(activation)) return;
+    const position: PositionRow | undefined = await trx('positions').where({ id: positionId, status: 'open' }).first();
+    if (!position || (await legsOf(trx, positionId)).length) return;
+    await placeProtection(deps, activation, position);
+  });
+}
+
 /** What the minute check makes of a position's protection (checkProtection). */
 export type ProtectionCheck = { watch: 'exchange' } | { watch: 'bot' } | { watch: 'filled'; tradeId: number };
 
@@ -87,7 +107,7 @@ export async function checkProtection(
   const legs = await legsOf(deps.db, position.id);
   if (legs.length === 0) {
     if (!protectsAtExchange(activation)) return { watch: 'bot' };
-    await placeProtection(deps, activation, position);
+    await protectUnderLock(deps, Number(activation.id), Number(position.id));
     const placed = await legsOf(deps.db, position.id);
     return placed.some((leg) => LIVE_LEGS.includes(leg.status)) ? { watch: 'exchange' } : { watch: 'bot' };
   }
@@ -110,8 +130,9 @@ export async function checkProtection(
 
 /**
  * Before a position is closed at market (the strategy's exit, Vendre, Stop, the end of the period), its legs at the
- * exchange are cancelled — they hold the asset. What they filled meanwhile counts: the fills returned are part of
- * the close, and only what is left is sold at market.
+ * exchange are cancelled — they hold the asset. What any leg sold counts, live or not (a leg filled since the last
+ * check, one filled in part then expired, or cancelled by an earlier attempt of this close): the fills returned are
+ * part of the close, and only what is left is sold at market.
  */
 export async function cancelProtection(
   trx: Knex.Transaction,
@@ -119,16 +140,15 @@ export async function cancelProtection(
   activation: Pick<ActivationRow, 'broker_id'>,
   position: Pick<PositionRow, 'id' | 'quantity'>,
 ): Promise<{ fills: TradeView[]; left: string; reason: LiveExitReason | null }> {
-  const live = await trx('trades')
-    .where({ protects_position_id: position.id })
-    .whereIn('status', LIVE_LEGS)
-    .first('id');
-  if (!live) return { fills: [], left: position.quantity, reason: null };
-  const legs = await broker.call('settleProtection', {
-    brokerId: Number(activation.broker_id),
-    positionId: Number(position.id),
-    cancel: true,
-  });
+  const stored: TradeRow[] = await trx('trades').where({ protects_position_id: position.id }).orderBy('id');
+  if (!stored.length) return { fills: [], left: position.quantity, reason: null };
+  const legs = stored.some((leg) => LIVE_LEGS.includes(leg.status))
+    ? await broker.call('settleProtection', {
+        brokerId: Number(activation.broker_id),
+        positionId: Number(position.id),
+        cancel: true,
+      })
+    : stored.map(tradeView);
   const fills = legs.filter((leg) => Dec(leg.filledQuantity ?? 0).gt(0));
   const sold = fills.reduce((sum, leg) => sum.plus(leg.filledQuantity!), Dec(0));
   const left = Dec.max(0, Dec(position.quantity).minus(sold));

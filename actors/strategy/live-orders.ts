@@ -233,8 +233,23 @@ export async function closeKey(
   const [{ count }] = await trx('trades')
     .where({ active_strategy_id: activation.id, status: 'rejected', side: position.side === 'long' ? 'sell' : 'buy' })
     .where('created_at', '>=', position.opened_at)
+    // A refused protective leg is no refused close: counted, it would change the key between two tries of one close.
+    .whereNull('protects_position_id')
     .count<{ count: string }[]>({ count: '*' });
   return orderKeys.positionClose(Number(activation.id), Number(position.id), Number(count));
+}
+
+/**
+ * What the protection left of a position is dust when the exchange would refuse to sell it (below the market's step,
+ * minimum quantity or minimum value, at the price a leg just got): the position closes from the legs' fills and the
+ * dust stays in the account, as after an entry's fee in the base asset.
+ */
+function tooSmallToSell(left: string, lastFill: TradeView, market: Pick<LiveMarket, 'sizing'>): boolean {
+  const quantity = Dec(left);
+  if (quantity.lte(0)) return true;
+  const { step, minAmount, minCost } = market.sizing;
+  const price = Dec(lastFill.averagePrice ?? 0);
+  return quantity.lt(step) || quantity.lt(minAmount) || (price.gt(0) && quantity.times(price).lt(minCost));
 }
 
 /**
@@ -254,7 +269,7 @@ export async function closeAtMarket(
 ): Promise<TradeView> {
   const long = position.side === 'long';
   const protection = await cancelProtection(trx, broker, activation, position);
-  if (protection.fills.length && Dec(protection.left).lte(0)) {
+  if (protection.fills.length && tooSmallToSell(protection.left, protection.fills.at(-1)!, market)) {
     await recordClose(trx, position, protection.fills, market, protection.reason ?? reason, time);
     return protection.fills.at(-1)!;
   }

@@ -83,6 +83,7 @@ export class CcxtVenue implements Venue {
       fee: order.fee?.cost !== undefined ? this.text(order.fee.cost) : null,
       feeCurrency: order.fee?.currency ?? null,
       timestamp: order.timestamp ?? null,
+      filledAt: order.lastTradeTimestamp ?? null,
       ...(typeof listId === 'number' && listId >= 0 ? { listId: String(listId) } : {}),
     };
   }

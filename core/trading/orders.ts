@@ -31,6 +31,8 @@ export interface OrderView {
   fee: string | null;
   feeCurrency: string | null;
   timestamp: number | null;
+  /** When its last fill happened, where the exchange says (a resting order fills long after `timestamp`). */
+  filledAt?: number | null;
   /** The exchange's order list the order belongs to (a leg of an OCO), when it says. */
   listId?: string;
 }

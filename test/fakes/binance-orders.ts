@@ -82,6 +82,8 @@ export class FakeOrderBook {
         const stop = new Decimal(order.stopPrice);
         if (order.side === 'SELL' ? last.gt(stop) : last.lt(stop)) continue;
         order.triggered = true;
+        // Binance's OCO: the stop triggering expires the target, whether or not the stop's limit then fills.
+        this.expireOthers(order, now);
         if (order.side === 'SELL' ? last.gte(limit) : last.lte(limit)) {
           this.fillListed(order, last, now);
           continue;
@@ -234,6 +236,11 @@ export class FakeOrderBook {
   /** Fills an order, and expires the other legs of its list. */
   private fillListed(order: FakeOrder, price: Decimal, now: number): void {
     this.fill(this.owners.get(order.orderId)!, this.info(order.symbol), order, price, now);
+    this.expireOthers(order, now);
+  }
+
+  /** The other working legs of the order's list expire (a leg of an OCO filled, in part or whole, or triggered). */
+  private expireOthers(order: FakeOrder, now: number): void {
     if (order.orderListId < 0) return;
     for (const other of this.orders) {
       if (other.orderListId !== order.orderListId || other === order || !working(other)) continue;
@@ -347,13 +354,7 @@ export class FakeOrderBook {
     const order = this.orders.find((o) => o.clientOrderId === clientOrderId && working(o) && o.type !== 'MARKET');
     if (!order) throw new Error(`no resting order ${clientOrderId}`);
     this.fill(this.owners.get(order.orderId)!, this.info(order.symbol), order, new Decimal(order.price), now, quantity);
-    for (const other of this.orders) {
-      if (other.orderListId < 0 || other.orderListId !== order.orderListId || other === order || !working(other)) {
-        continue;
-      }
-      other.status = 'EXPIRED';
-      other.updateTime = now;
-    }
+    this.expireOthers(order, now);
   }
 
   /** Fills `part` of an order, or all it has left. */

@@ -89,6 +89,18 @@ describe('stop-loss and take-profit at the exchange', () => {
     return { client, id, green, position, legs };
   }
 
+  /** Market sells an activation asked for, sent or refused (the suite's other activations trade on the same closes). */
+  const marketSells = async (activationId: number) =>
+    Number(
+      (
+        await stack.app
+          .db('trades')
+          .where({ active_strategy_id: activationId, type: 'market', side: 'sell' })
+          .count({ n: '*' })
+          .first()
+      )?.n,
+    );
+
   /** The order-list requests of one position's protection (other suites' and earlier runs' positions aside). */
   const listRequests = (activationId: number, positionId: number) =>
     stack.fake.requests.filter(
@@ -145,6 +157,10 @@ describe('stop-loss and take-profit at the exchange', () => {
     const [filledTarget, expiredStop] = await legs();
     expect(filledTarget).toMatchObject({ status: 'closed' });
     expect(expiredStop).toMatchObject({ status: 'expired' });
+    // Closed when Binance filled the leg, not when the leg was placed.
+    const atBinance = stack.fake.orders.find((o) => o.clientOrderId === target.client_order_id)!;
+    expect(atBinance.updateTime).toBeGreaterThan(atBinance.time);
+    expect(new Date(closed.closed_at).getTime()).toBe(atBinance.updateTime);
     // Realised P&L: the move on what was held, less both legs' fees (Binance's 0.1 %, the exit's in USDT).
     const quantity = Number(position.quantity);
     const exitFee = Number(filledTarget.fee);
@@ -233,7 +249,8 @@ describe('stop-loss and take-profit at the exchange', () => {
     await minuteCheck();
     const closed = await stack.app.db('positions').where({ id: position.id }).first();
     expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
-    expect((await legs()).map((leg) => leg.status)).toEqual(['canceled', 'canceled']);
+    // The target expired when the stop triggered, as in Binance's OCO; the close cancelled the stop.
+    expect((await legs()).map((leg) => leg.status)).toEqual(['expired', 'canceled']);
     const sale = await stack.app.db('trades').where({ id: closed.exit_trade_id }).first();
     expect(sale).toMatchObject({ type: 'market', side: 'sell', status: 'closed', active_strategy_id: id });
     expect(Number(sale.filled_quantity)).toBe(Number(position.quantity));
@@ -268,7 +285,11 @@ describe('stop-loss and take-profit at the exchange', () => {
     await minuteCheck();
     const closed = await stack.app.db('positions').where({ id: position.id }).first();
     expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
+    const [cancelled] = await legs();
     expect((await legs()).map((leg) => leg.status)).toEqual(['canceled', 'expired']);
+    // The part the target sold keeps its fee (Binance's cancel report has no fills): 0.1 % of what it got, in USDT.
+    expect(cancelled).toMatchObject({ fee_currency: 'USDT' });
+    expect(Number(cancelled.fee)).toBeCloseTo(Number(part) * Number(target.price) * 0.001, 8);
     // Only what the target did not sell is sold at market; the exit averages both.
     const sale = await stack.app.db('trades').where({ id: closed.exit_trade_id }).first();
     expect(sale).toMatchObject({ type: 'market', side: 'sell', status: 'closed' });
@@ -276,6 +297,52 @@ describe('stop-loss and take-profit at the exchange', () => {
     const average =
       (Number(part) * Number(target.price) + Number(sale.filled_quantity) * Number(sale.average_price)) / quantity;
     expect(Number(closed.exit_price)).toBeCloseTo(average, 6);
+  });
+
+  it('never sells again what a leg sold: an exit after the target filled, before the minute check closed from it', async () => {
+    const rows = hours(36_520, 36_540);
+    const { id, green, position, legs } = await enteredAtGreen(rows, 0.05, 0.01);
+    const [target] = await legs();
+    // Binance fills the target; the open-trades sweep (or a check cut short) records it, the position still open.
+    stack.fake.setPrice(PAIR, tick(Number(target.price) * 1.001, false));
+    await live.deps.broker.call('settleProtection', {
+      brokerId: Number(position.broker_id),
+      positionId: Number(position.id),
+      cancel: false,
+    });
+    expect((await legs()).map((leg) => leg.status)).toEqual(['closed', 'expired']);
+    // The strategy exits on the next red close: the position is closed from the target's fill, nothing sold again.
+    const red = rows.findIndex(([, o, , , c], i) => i > green && c! < o!);
+    expect(await replayClose(id, rows[red]!)).toBe('traded');
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'take_profit' });
+    expect(Number(closed.exit_trade_id)).toBe(Number(target.id));
+    expect(await marketSells(id)).toBe(0);
+  });
+
+  it('closes from the target when what it left unsold is too small for Binance to sell', async () => {
+    const rows = hours(36_540, 36_560);
+    const { id, green, position, legs } = await enteredAtGreen(rows, 0.02, 0.05);
+    const [target] = await legs();
+    // All but 0.005 BNB (about 3 USDT, under Binance's 5 USDT minimum order value) sells at the target; the stop
+    // expires.
+    const quantity = Number(position.quantity);
+    const part = (quantity - 0.005).toFixed(3);
+    stack.fake.book.fillPart(target.client_order_id, part);
+    const fallen = Number(position.stop_loss) * 0.99;
+    stack.fake.setPrice(PAIR, tick(fallen, false));
+    await storeRows(
+      stack.app,
+      [[rows[green]![0] + H, fallen * 1.01, fallen * 1.01, fallen * 0.999, fallen, 1]],
+      { ...KEY, timeframe: '1m' },
+      60_000,
+    );
+    await minuteCheck();
+    const closed = await stack.app.db('positions').where({ id: position.id }).first();
+    expect(closed).toMatchObject({ status: 'closed', exit_reason: 'take_profit' });
+    expect(Number(closed.exit_trade_id)).toBe(Number(target.id));
+    expect(Number(closed.exit_price)).toBe(Number(target.price));
+    expect(await marketSells(id)).toBe(0);
   });
 
   it('leaves the levels to the bot when the exchange cannot hold them', async () => {
