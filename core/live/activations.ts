@@ -275,3 +275,38 @@ async function realizedByActivation(db: Knex, userId: number): Promise<Map<numbe
   }
   return new Map([...sums].map(([id, pnl]) => [id, fromFixed18(pnl)]));
 }
+
+/**
+ * A broker's account may not change under what rests at its exchange: with other keys or the other network, the
+ * bot would no longer find the protective orders of its positions (it would take them for gone and sell on the new
+ * account while they still rest on the old one), nor see the orders its positions came from.
+ */
+export async function refuseAccountChange(
+  db: Knex,
+  userId: number,
+  brokerId: number,
+  change: { credentials: boolean; network: boolean },
+): Promise<void> {
+  if (change.network) {
+    const open = await db('positions').where({ user_id: userId, broker_id: brokerId, status: 'open' }).first('id');
+    if (open) {
+      throw new ConflictError(
+        'Testnet : des positions sont ouvertes sur ce broker ; vendez-les avant de changer de réseau',
+        'isTestnet',
+        'POSITION_OPEN',
+      );
+    }
+  }
+  const resting = await db('trades')
+    .where({ user_id: userId, broker_id: brokerId })
+    .whereNotNull('protects_position_id')
+    .whereIn('status', ['open', 'pending'])
+    .first('id');
+  if (resting && (change.credentials || change.network)) {
+    throw new ConflictError(
+      "Clés API : un stop-loss / take-profit est posé sur l'exchange avec ces clés ; vendez la position avant d'en changer",
+      'credentials',
+      'PROTECTION_RESTING',
+    );
+  }
+}

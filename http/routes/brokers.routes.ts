@@ -16,7 +16,7 @@ import { CREDENTIAL_LABELS } from '../../core/exchanges/credential-labels';
 import { marketsExchangeOf } from '../../core/exchanges/markets';
 import { parse } from '../../core/validation';
 import type { AppDeps } from '../context';
-import { refuseWhileOpen } from '../../core/live/activations';
+import { refuseAccountChange, refuseWhileOpen } from '../../core/live/activations';
 import { currentUser, requireUser, tenant } from '../auth.middleware';
 import { idParam } from '../params';
 import { brokerCreateSchema, brokerUpdateSchema } from './broker-fields';
@@ -186,6 +186,10 @@ export function brokersRoutes(deps: AppDeps): Router {
             ...typed,
           };
     checkExchangeInput(current.exchange, credentials, data.isTestnet);
+    await refuseAccountChange(deps.db, user.id, id, {
+      credentials: credentials !== undefined,
+      network: data.isTestnet !== undefined && data.isTestnet !== current.is_testnet,
+    });
     const patch: Partial<Broker> = {};
     if (data.name !== undefined) patch.name = data.name;
     if (data.isActive !== undefined) patch.is_active = data.isActive;

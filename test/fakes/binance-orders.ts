@@ -198,7 +198,7 @@ export class FakeOrderBook {
     if (type === 'STOP_LOSS_LIMIT' && (side === 'SELL' ? last.lte(stop) : last.gte(stop))) {
       throw new BinanceReject(400, -2010, 'Stop price would trigger immediately.');
     }
-    this.checkFilters(symbol, quantity, limit ?? last);
+    this.checkFilters(symbol, quantity, limit ?? last, limit !== undefined);
     const order: FakeOrder = {
       symbol: symbol.symbol,
       orderId: this.nextId++,
@@ -318,7 +318,8 @@ export class FakeOrderBook {
     return this.orders.filter((o) => working(o) && (!symbol || o.symbol === symbol));
   }
 
-  private checkFilters(symbol: SymbolInfo, quantity: Decimal, price: Decimal): void {
+  /** `limit` false for a market order: Binance holds only limit prices to the tick (a last trade may be off it). */
+  private checkFilters(symbol: SymbolInfo, quantity: Decimal, price: Decimal, limit = true): void {
     const filter = (type: string) => symbol.filters.find((f) => f.filterType === type) ?? {};
     const lot = filter('LOT_SIZE');
     const step = new Decimal(String(lot.stepSize ?? 0));
@@ -327,7 +328,8 @@ export class FakeOrderBook {
     }
     if (step.gt(0) && !quantity.mod(step).isZero()) throw new BinanceReject(400, -1013, 'Filter failure: LOT_SIZE');
     const tick = new Decimal(String(filter('PRICE_FILTER').tickSize ?? 0));
-    if (tick.gt(0) && !price.mod(tick).isZero()) throw new BinanceReject(400, -1013, 'Filter failure: PRICE_FILTER');
+    if (limit && tick.gt(0) && !price.mod(tick).isZero())
+      throw new BinanceReject(400, -1013, 'Filter failure: PRICE_FILTER');
     const minNotional = String(filter('NOTIONAL').minNotional ?? 0);
     if (quantity.mul(price).lt(minNotional)) throw new BinanceReject(400, -1013, 'Filter failure: NOTIONAL');
   }

@@ -345,6 +345,25 @@ describe('stop-loss and take-profit at the exchange', () => {
     expect(await marketSells(id)).toBe(0);
   });
 
+  it("keeps the broker's account while a protection rests there: new keys and the other network are refused", async () => {
+    const rows = hours(36_560, 36_580);
+    const { client, position } = await enteredAtGreen(rows, 0.05, 0.05);
+    const brokerId = Number(position.broker_id);
+    const before = await stack.app.db('brokers').where({ id: brokerId }).first();
+    const keys = await client.send('put', `/api/brokers/${brokerId}`, {
+      credentials: { apiKey: 'another-account-key', secret: 'another-account-secret' },
+    });
+    expect(keys.status).toBe(409);
+    expect(keys.body.error).toMatchObject({ code: 'PROTECTION_RESTING', field: 'credentials' });
+    const network = await client.send('put', `/api/brokers/${brokerId}`, { isTestnet: true });
+    expect(network.status).toBe(409);
+    expect(network.body.error).toMatchObject({ code: 'POSITION_OPEN', field: 'isTestnet' });
+    // Nothing written; a rename is still fine.
+    const after = await stack.app.db('brokers').where({ id: brokerId }).first();
+    expect(after).toMatchObject({ credentials_enc: before.credentials_enc, is_testnet: false });
+    expect((await client.send('put', `/api/brokers/${brokerId}`, { name: 'Binance principal' })).status).toBe(200);
+  });
+
   it('leaves the levels to the bot when the exchange cannot hold them', async () => {
     // The paper exchange takes no protective orders (the API offers the choice only on Binance): the refusal is
     // written on the legs and the bot's minute check closes at the stop on a 1m wick, as without the option.
