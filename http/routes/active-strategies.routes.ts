@@ -144,7 +144,8 @@ export function activeStrategiesRoutes(deps: AppDeps): Router {
 
   /**
    * Stop-loss and take-profit as orders at the exchange: where ccxt can place them (Binance), on a spot position
-   * (the only side those orders sell from). A position opened before keeps what it has; the choice applies to the next.
+   * (the only side those orders sell from). Switching to the exchange protects the open position too, from the next
+   * minute check; switching back leaves the orders already resting until the position closes.
    */
   function checkProtection(broker: Broker, market: 'spot' | 'futures', protection: 'bot' | 'exchange'): void {
     if (protection === 'bot') return;
