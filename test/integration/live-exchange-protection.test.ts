@@ -67,6 +67,18 @@ describe('stop-loss and take-profit at the exchange', () => {
     await until(async () => (await live.strategyQueue.getJob(jobId))?.finishedOn);
   }
 
+  /** The market falls to `price` in the minute after the entry (the fake's price and a 1m candle), then the check. */
+  async function fallAfterEntry(rows: number[][], green: number, price: number): Promise<void> {
+    stack.fake.setPrice(PAIR, tick(price, false));
+    await storeRows(
+      stack.app,
+      [[rows[green]![0] + H, price * 1.01, price * 1.01, price * 0.999, price, 1]],
+      { ...KEY, timeframe: '1m' },
+      60_000,
+    );
+    await minuteCheck();
+  }
+
   /** A new user's Flip on `rows` with protection at the exchange, entered on the first green close. */
   async function enteredAtGreen(rows: number[][], stop: number, target: number, paper = false) {
     await storeRows(stack.app, rows, KEY, H);
@@ -238,15 +250,7 @@ describe('stop-loss and take-profit at the exchange', () => {
     const [, stop] = await legs();
     // A fall to below the stop-limit's limit: Binance triggers the stop, the limit rests unfilled.
     const fallen = Number(stop.price) * 0.99;
-    stack.fake.setPrice(PAIR, tick(fallen, false));
-    const t0 = rows[green]![0] + H;
-    await storeRows(
-      stack.app,
-      [[t0, fallen * 1.01, fallen * 1.01, fallen * 0.999, fallen, 1]],
-      { ...KEY, timeframe: '1m' },
-      60_000,
-    );
-    await minuteCheck();
+    await fallAfterEntry(rows, green, fallen);
     const closed = await stack.app.db('positions').where({ id: position.id }).first();
     expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
     // The target expired when the stop triggered, as in Binance's OCO; the close cancelled the stop.
@@ -274,15 +278,7 @@ describe('stop-loss and take-profit at the exchange', () => {
 
     // The market falls through the stop the exchange no longer holds: the bot's own check takes it.
     const fallen = Number(position.stop_loss) * 0.99;
-    stack.fake.setPrice(PAIR, tick(fallen, false));
-    const t0 = rows[green]![0] + H;
-    await storeRows(
-      stack.app,
-      [[t0, fallen * 1.01, fallen * 1.01, fallen * 0.999, fallen, 1]],
-      { ...KEY, timeframe: '1m' },
-      60_000,
-    );
-    await minuteCheck();
+    await fallAfterEntry(rows, green, fallen);
     const closed = await stack.app.db('positions').where({ id: position.id }).first();
     expect(closed).toMatchObject({ status: 'closed', exit_reason: 'stop_loss' });
     const [cancelled] = await legs();
@@ -330,14 +326,7 @@ describe('stop-loss and take-profit at the exchange', () => {
     const part = (quantity - 0.005).toFixed(3);
     stack.fake.book.fillPart(target.client_order_id, part);
     const fallen = Number(position.stop_loss) * 0.99;
-    stack.fake.setPrice(PAIR, tick(fallen, false));
-    await storeRows(
-      stack.app,
-      [[rows[green]![0] + H, fallen * 1.01, fallen * 1.01, fallen * 0.999, fallen, 1]],
-      { ...KEY, timeframe: '1m' },
-      60_000,
-    );
-    await minuteCheck();
+    await fallAfterEntry(rows, green, fallen);
     const closed = await stack.app.db('positions').where({ id: position.id }).first();
     expect(closed).toMatchObject({ status: 'closed', exit_reason: 'take_profit' });
     expect(Number(closed.exit_trade_id)).toBe(Number(target.id));
