@@ -185,8 +185,7 @@ export async function recordOrder(db: Knex, tradeId: number, order: OrderView): 
       filled_quantity: order.filled,
       average_price: order.average,
       // A report without the fee (Binance's cancel reports carry no fills) keeps the one read from the order's trades.
-      fee: order.fee ?? db.raw('fee'),
-      fee_currency: order.feeCurrency ?? db.raw('fee_currency'),
+      ...(order.fee !== null ? { fee: order.fee, fee_currency: order.feeCurrency } : {}),
       error_code: null,
       error_message: null,
       error_reason: null,

@@ -17,6 +17,9 @@ interface LegRow {
   filled_quantity: string | null;
 }
 
+/** PostgreSQL's lock_not_available. */
+const LOCK_TIMEOUT = '55P03';
+
 /** Statuses in which a leg still protects the position (or may: sent, answer unknown). */
 export const LIVE_LEGS = ['open', 'pending'];
 
@@ -25,7 +28,7 @@ export function protectsAtExchange(activation: Pick<ActivationRow, 'protection' 
   return activation.protection === 'exchange' && activation.market === 'spot';
 }
 
-export function legsOf(db: Knex, positionId: number): Promise<LegRow[]> {
+function legsOf(db: Knex, positionId: number): Promise<LegRow[]> {
   return db('trades')
     .where({ protects_position_id: positionId })
     .orderBy('id')
@@ -82,7 +85,16 @@ export async function protectUnderLock(
   positionId: number,
 ): Promise<void> {
   await deps.db.transaction(async (trx) => {
-    const activation = await lockActivation(trx, activationId);
+    // Behind an evaluation (a candle pull, the sandbox, broker calls) the lock may be held for seconds: the minute
+    // check does not hold everyone else's stops for it, it tries again next minute (the bot watches meanwhile).
+    await trx.raw("SET LOCAL lock_timeout = '2s'");
+    let activation: ActivationRow | undefined;
+    try {
+      activation = await lockActivation(trx, activationId);
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_TIMEOUT) return;
+      throw error;
+    }
     if (!activation || !protectsAtExchange(activation)) return;
     const position: PositionRow | undefined = await trx('positions').where({ id: positionId, status: 'open' }).first();
     if (!position || (await legsOf(trx, positionId)).length) return;
@@ -137,18 +149,21 @@ export async function checkProtection(
 export async function cancelProtection(
   trx: Knex.Transaction,
   broker: BrokerRequests,
-  activation: Pick<ActivationRow, 'broker_id'>,
+  activation: Pick<ActivationRow, 'broker_id' | 'protection' | 'market'>,
   position: Pick<PositionRow, 'id' | 'quantity'>,
 ): Promise<{ fills: TradeView[]; left: string; reason: LiveExitReason | null }> {
   const stored: TradeRow[] = await trx('trades').where({ protects_position_id: position.id }).orderBy('id');
-  if (!stored.length) return { fills: [], left: position.quantity, reason: null };
-  const legs = stored.some((leg) => LIVE_LEGS.includes(leg.status))
-    ? await broker.call('settleProtection', {
-        brokerId: Number(activation.broker_id),
-        positionId: Number(position.id),
-        cancel: true,
-      })
-    : stored.map(tradeView);
+  // No legs yet on an activation that protects at the exchange: a placement may still be waiting in the broker's
+  // queue (its answer timed out here). The settlement goes through that queue behind it, and cancels what it placed.
+  if (!stored.length && !protectsAtExchange(activation)) return { fills: [], left: position.quantity, reason: null };
+  const legs =
+    !stored.length || stored.some((leg) => LIVE_LEGS.includes(leg.status))
+      ? await broker.call('settleProtection', {
+          brokerId: Number(activation.broker_id),
+          positionId: Number(position.id),
+          cancel: true,
+        })
+      : stored.map(tradeView);
   const fills = legs.filter((leg) => Dec(leg.filledQuantity ?? 0).gt(0));
   const sold = fills.reduce((sum, leg) => sum.plus(leg.filledQuantity!), Dec(0));
   const left = Dec.max(0, Dec(position.quantity).minus(sold));

@@ -241,14 +241,21 @@ export async function closeKey(
 
 /**
  * What the protection left of a position is dust when the exchange would refuse to sell it (below the market's step,
- * minimum quantity or minimum value, at the price a leg just got): the position closes from the legs' fills and the
- * dust stays in the account, as after an entry's fee in the base asset.
+ * minimum quantity or minimum value): the position closes from the legs' fills and the dust stays in the account, as
+ * after an entry's fee in the base asset. Valued at the lower of the price a leg got and the stop (the market may
+ * have fallen there since): a remainder sold at the limit of the minimum would be refused, and the close with it.
  */
-function tooSmallToSell(left: string, lastFill: TradeView, market: Pick<LiveMarket, 'sizing'>): boolean {
+function tooSmallToSell(
+  left: string,
+  lastFill: TradeView,
+  position: Pick<PositionRow, 'stop_loss'>,
+  market: Pick<LiveMarket, 'sizing'>,
+): boolean {
   const quantity = Dec(left);
   if (quantity.lte(0)) return true;
   const { step, minAmount, minCost } = market.sizing;
-  const price = Dec(lastFill.averagePrice ?? 0);
+  const filled = Dec(lastFill.averagePrice ?? 0);
+  const price = position.stop_loss !== null ? Dec.min(filled, position.stop_loss) : filled;
   return quantity.lt(step) || quantity.lt(minAmount) || (price.gt(0) && quantity.times(price).lt(minCost));
 }
 
@@ -269,7 +276,7 @@ export async function closeAtMarket(
 ): Promise<TradeView> {
   const long = position.side === 'long';
   const protection = await cancelProtection(trx, broker, activation, position);
-  if (protection.fills.length && tooSmallToSell(protection.left, protection.fills.at(-1)!, market)) {
+  if (protection.fills.length && tooSmallToSell(protection.left, protection.fills.at(-1)!, position, market)) {
     await recordClose(trx, position, protection.fills, market, protection.reason ?? reason, time);
     return protection.fills.at(-1)!;
   }

@@ -83,7 +83,9 @@ export class CcxtVenue implements Venue {
       fee: order.fee?.cost !== undefined ? this.text(order.fee.cost) : null,
       feeCurrency: order.fee?.currency ?? null,
       timestamp: order.timestamp ?? null,
-      filledAt: order.lastTradeTimestamp ?? null,
+      // ccxt gives the last trade's time only to open and filled orders; a cancelled one filled in part was last
+      // touched when it was cancelled, the nearest the report says.
+      filledAt: order.lastTradeTimestamp ?? (Number(filled) > 0 ? order.lastUpdateTimestamp : undefined) ?? null,
       ...(typeof listId === 'number' && listId >= 0 ? { listId: String(listId) } : {}),
     };
   }

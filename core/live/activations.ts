@@ -279,13 +279,14 @@ async function realizedByActivation(db: Knex, userId: number): Promise<Map<numbe
 /**
  * A broker's account may not change under what rests at its exchange: with other keys or the other network, the
  * bot would no longer find the protective orders of its positions (it would take them for gone and sell on the new
- * account while they still rest on the old one), nor see the orders its positions came from.
+ * account while they still rest on the old one), nor see the orders its positions came from. Deactivated, it could
+ * cancel them but not sell what they held.
  */
 export async function refuseAccountChange(
   db: Knex,
   userId: number,
   brokerId: number,
-  change: { credentials: boolean; network: boolean },
+  change: { credentials: boolean; network: boolean; deactivate: boolean },
 ): Promise<void> {
   if (change.network) {
     const open = await db('positions').where({ user_id: userId, broker_id: brokerId, status: 'open' }).first('id');
@@ -297,16 +298,21 @@ export async function refuseAccountChange(
       );
     }
   }
+  if (!change.credentials && !change.network && !change.deactivate) return;
   const resting = await db('trades')
     .where({ user_id: userId, broker_id: brokerId })
     .whereNotNull('protects_position_id')
     .whereIn('status', ['open', 'pending'])
     .first('id');
-  if (resting && (change.credentials || change.network)) {
-    throw new ConflictError(
-      "Clés API : un stop-loss / take-profit est posé sur l'exchange avec ces clés ; vendez la position avant d'en changer",
-      'credentials',
-      'PROTECTION_RESTING',
-    );
-  }
+  if (!resting) return;
+  const [label, field] = change.credentials
+    ? ['Clés API', 'credentials']
+    : change.network
+      ? ['Testnet', 'isTestnet']
+      : ['Actif', 'isActive'];
+  throw new ConflictError(
+    `${label} : un stop-loss / take-profit est posé sur l'exchange pour une position de ce broker ; vendez-la d'abord`,
+    field,
+    'PROTECTION_RESTING',
+  );
 }

@@ -189,6 +189,7 @@ export function brokersRoutes(deps: AppDeps): Router {
     await refuseAccountChange(deps.db, user.id, id, {
       credentials: credentials !== undefined,
       network: data.isTestnet !== undefined && data.isTestnet !== current.is_testnet,
+      deactivate: data.isActive === false && current.is_active,
     });
     const patch: Partial<Broker> = {};
     if (data.name !== undefined) patch.name = data.name;

@@ -55,8 +55,10 @@ export function systemRoutes(deps: AppDeps): Router {
       },
       workers: {
         alive: workers.length,
-        // Host names and pids for the signed-in (the operators); a probe needs only the count.
-        ...(res.locals.user ? { processes: workers.map((w) => ({ host: w.host, pid: w.pid, seenAt: w.seenAt })) } : {}),
+        // Host names and pids for admins (the operators); a probe needs only the count.
+        ...((res.locals.user as { is_admin?: boolean } | undefined)?.is_admin
+          ? { processes: workers.map((w) => ({ host: w.host, pid: w.pid, seenAt: w.seenAt })) }
+          : {}),
       },
     });
   });

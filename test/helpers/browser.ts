@@ -64,6 +64,7 @@ export async function screenshotWithTooltip(page: Page, target: Locator, name: s
  * language from the account, so leaving before the reply would bring the previous one back.
  */
 export async function chooseLanguage(page: Page, language: 'fr' | 'en'): Promise<void> {
+  if ((await page.getByTestId('language').inputValue()) === language) return;
   const saved = page.waitForResponse(
     (res) => res.url().endsWith('/api/auth/preferences') && res.request().method() === 'PUT' && res.ok(),
   );

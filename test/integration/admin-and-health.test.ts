@@ -70,9 +70,12 @@ describe('/api/health', () => {
     const during = await new Client(app).get('/api/health');
     expect(during.body.status).toBe('ok');
     expect(during.body.workers.alive).toBe(1);
-    // Which hosts and processes, only to the signed-in.
+    // Which hosts and processes, only to an admin: registration is open to anyone.
     expect(during.body.workers).not.toHaveProperty('processes');
-    const operator = await signedInClient(app);
+    const user = await signedInClient(app);
+    expect((await user.get('/api/health')).body.workers).not.toHaveProperty('processes');
+    const operator = await signedInClient(app, uniqueName('admin'));
+    await app.db('users').where({ id: operator.user!.id }).update({ is_admin: true });
     expect((await operator.get('/api/health')).body.workers.processes[0].pid).toBe(process.pid);
     expect(during.body.heartbeat.alive).toBe(true);
     expect(Date.parse(during.body.heartbeat.lastSeen)).toBeGreaterThan(Date.now() - 10_000);

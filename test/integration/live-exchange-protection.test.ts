@@ -347,9 +347,12 @@ describe('stop-loss and take-profit at the exchange', () => {
     const network = await client.send('put', `/api/brokers/${brokerId}`, { isTestnet: true });
     expect(network.status).toBe(409);
     expect(network.body.error).toMatchObject({ code: 'POSITION_OPEN', field: 'isTestnet' });
+    const off = await client.send('put', `/api/brokers/${brokerId}`, { isActive: false });
+    expect(off.status).toBe(409);
+    expect(off.body.error).toMatchObject({ code: 'PROTECTION_RESTING', field: 'isActive' });
     // Nothing written; a rename is still fine.
     const after = await stack.app.db('brokers').where({ id: brokerId }).first();
-    expect(after).toMatchObject({ credentials_enc: before.credentials_enc, is_testnet: false });
+    expect(after).toMatchObject({ credentials_enc: before.credentials_enc, is_testnet: false, is_active: true });
     expect((await client.send('put', `/api/brokers/${brokerId}`, { name: 'Binance principal' })).status).toBe(200);
   });
 
