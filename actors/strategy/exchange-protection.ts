@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Dec } from '../../core/decimal';
 import { ExchangeError } from '../../core/exchanges/errors';
 import type { TradeView } from '../../core/trading/orders';
+import { LIVE_LEGS } from '../../core/trading/protection';
 import type { BrokerRequests } from '../../queues/broker-client';
 import { orderKeys } from '../../queues/jobs';
 import { tradeView, type TradeRow } from '../broker/trade-record';
@@ -19,9 +20,6 @@ interface LegRow {
 
 /** PostgreSQL's lock_not_available. */
 const LOCK_TIMEOUT = '55P03';
-
-/** Statuses in which a leg still protects the position (or may: sent, answer unknown). */
-export const LIVE_LEGS = ['open', 'pending'];
 
 /** Whether this activation's new positions get their levels as orders at the exchange. */
 export function protectsAtExchange(activation: Pick<ActivationRow, 'protection' | 'market'>): boolean {

@@ -7,7 +7,8 @@ import { liveMarket, lockActivation, type ActivationRow, type LiveMarket, type P
 import { ordering } from './balance-memo';
 import { pullClosedCandles, SETTLED_MS } from './pulled-candles';
 import { tradeView } from '../broker/trade-record';
-import { LIVE_LEGS, checkProtection, legReason } from './exchange-protection';
+import { LIVE_LEGS } from '../../core/trading/protection';
+import { checkProtection, legReason } from './exchange-protection';
 import { closeAtMarket, recordClose, type LiveExitReason } from './live-orders';
 
 /**

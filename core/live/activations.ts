@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { tradeView, type TradeRow } from '../../actors/broker/trade-record';
 import { Dec, trimDecimal, trimNullableDecimal } from '../decimal';
 import { ConflictError } from '../errors';
+import { LIVE_LEGS } from '../trading/protection';
 import type { ActivationPositionView, ActivationState, ActivationView } from './activation-view';
 import { PAPER } from '../exchanges/catalog';
 import { fixedOf, fromFixed18 } from '../stats/fixed';
@@ -302,7 +303,7 @@ export async function refuseAccountChange(
   const resting = await db('trades')
     .where({ user_id: userId, broker_id: brokerId })
     .whereNotNull('protects_position_id')
-    .whereIn('status', ['open', 'pending'])
+    .whereIn('status', LIVE_LEGS)
     .first('id');
   if (!resting) return;
   const [label, field] = change.credentials

@@ -13,6 +13,9 @@ export function exchangeProtects(exchange: string): boolean {
   return PROTECTING_EXCHANGES.has(exchange);
 }
 
+/** Statuses in which a protective leg still protects its position (or may: sent, answer unknown). */
+export const LIVE_LEGS = ['open', 'pending'];
+
 /**
  * How far below its trigger a stop-limit's limit sits. A stop-limit rests as a limit once triggered: too close and
  * a fast fall leaves it unfilled below (the bot's own check then closes at market, see the strategy actor), too far

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { User } from '../../core/db/models';
 import { aliveProcesses } from '../../core/liveness';
 import { debugModeActive, heartbeatState, liveStrategiesState, marketsState, usesTestnet } from '../../core/status';
 import type { AppDeps } from '../context';
@@ -56,7 +57,7 @@ export function systemRoutes(deps: AppDeps): Router {
       workers: {
         alive: workers.length,
         // Host names and pids for admins (the operators); a probe needs only the count.
-        ...((res.locals.user as { is_admin?: boolean } | undefined)?.is_admin
+        ...((res.locals.user as User | undefined)?.is_admin
           ? { processes: workers.map((w) => ({ host: w.host, pid: w.pid, seenAt: w.seenAt })) }
           : {}),
       },
