@@ -205,9 +205,10 @@ describe('trading on Binance', () => {
     const times = sent.map((r) => r.at);
     // ccxt's rateLimit for Binance is 50 ms (55 with our tenth): 18 requests in any 990 ms. Those leave one job
     // after another without waiting on each other (spaced by 55 ms, twelve would span 605 ms); the 19th waits for
-    // the first to leave the window.
+    // the first to leave the window. Twelve within 550 ms: a loaded CI machine delays a burst (469 ms seen), and
+    // spaced sends could not do it in less than 605.
     expect(mostInWindow(times, 1000)).toBeLessThanOrEqual(18);
-    expect(times[11]! - times[0]!).toBeLessThan(400);
+    expect(times[11]! - times[0]!).toBeLessThan(550);
     expect(times[18]! - times[0]!).toBeGreaterThanOrEqual(990 - 40);
   });
 
